@@ -1,0 +1,71 @@
+"""Command line: ``python -m app.cli migrate | demo | create-user``."""
+
+import argparse
+import getpass
+import sys
+
+from alembic import command
+from alembic.config import Config
+from sqlmodel import Session, select
+
+from app.core.config import PROJECT_ROOT
+from app.core.db import get_engine
+from app.domain.validation import Invalid
+from app.models import Region
+from app.services.accounts import NewUser, create_user
+
+
+def migrate(_args: argparse.Namespace) -> None:
+    command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
+
+
+def demo(_args: argparse.Namespace) -> None:
+    from app.demo import is_empty, load_demo
+
+    with Session(get_engine()) as session:
+        if not is_empty(session):
+            print("Database already has users: demo data not loaded, existing data kept.")
+            return
+        load_demo(session)
+        print("Demo data loaded.")
+
+
+def create_user_command(args: argparse.Namespace) -> None:
+    password = getpass.getpass("Password (at least 10 characters): ")
+    with Session(get_engine()) as session:
+        region = session.exec(select(Region).where(Region.code == args.region_code)).first()
+        form = NewUser(
+            username=args.username,
+            display_name=args.name,
+            role=args.role,
+            region_id=region.id if region else None,
+            password=password,
+        )
+        try:
+            user = create_user(session, form, by=None)
+        except Invalid as invalid:
+            for field, message in invalid.errors.items():
+                print(f"{field}: {message}", file=sys.stderr)
+            sys.exit(1)
+        print(f"Created {user.role} {user.username}.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m app.cli")
+    commands = parser.add_subparsers(required=True)
+    commands.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(
+        run=migrate
+    )
+    commands.add_parser("demo", help="load demo data into an empty database").set_defaults(run=demo)
+    new_user = commands.add_parser("create-user", help="create an account (e.g. the first admin)")
+    new_user.add_argument("--username", required=True)
+    new_user.add_argument("--name", required=True)
+    new_user.add_argument("--role", default="admin", choices=["admin", "lead", "member", "cadre"])
+    new_user.add_argument("--region-code", default="530400", help="GB/T 2260 code, e.g. 530402")
+    new_user.set_defaults(run=create_user_command)
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

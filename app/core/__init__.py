@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing: settings, database, security, i18n, templating."""

@@ -1,0 +1,71 @@
+"""The one settings object. Every variable is prefixed ``VANGUARD_``."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VANGUARD_", extra="ignore")
+
+    env: Literal["dev", "production"] = "dev"
+    database_url: str = Field(
+        default=f"sqlite:///{DATA_DIR / 'vanguard.db'}",
+        validation_alias=AliasChoices("VANGUARD_DATABASE_URL", "DATABASE_URL"),
+    )
+    secret_key: str = ""
+    id_key: str = ""
+    timezone: str = "Asia/Shanghai"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_idle_minutes: int = 120
+    session_max_hours: int = 12
+    token_hours: int = 12
+    login_window_minutes: int = 15
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 20
+
+    @model_validator(mode="after")
+    def _keys_present(self) -> "Settings":
+        if self.env == "production":
+            missing = [name for name in ("secret_key", "id_key") if not getattr(self, name)]
+            if missing:
+                names = ", ".join(f"VANGUARD_{n.upper()}" for n in missing)
+                raise ValueError(f"{names} must be set when VANGUARD_ENV=production")
+        else:
+            self.secret_key = self.secret_key or _dev_key("secret_key")
+            self.id_key = self.id_key or _dev_key("id_key")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _dev_key(name: str) -> str:
+    """A key generated on the first dev run and kept under data/ so restarts keep sessions valid."""
+    path = DATA_DIR / f".{name}"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,63 @@
+"""Languages: Simplified Chinese by default, English second. Messages are English msgids
+translated through the Babel catalogs under app/translations (compiled at install)."""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+from app.core.config import get_settings
+
+DEFAULT_LOCALE = "zh_CN"
+LOCALES = {"zh_CN": "中文", "en": "English"}
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def supported(locale: str | None) -> str:
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+@lru_cache
+def translations(locale: str) -> NullTranslations:
+    return Translations.load(TRANSLATIONS_DIR, [locale])
+
+
+Gettext = Callable[..., str]
+
+
+def gettext_for(locale: str) -> Gettext:
+    """A ``_`` that translates and then fills %(name)s placeholders from keywords."""
+    catalog = translations(supported(locale))
+
+    def _(message: str, **values: object) -> str:
+        text = catalog.gettext(message)
+        return text % values if values else text
+
+    return _
+
+
+def money(value: Decimal | float | int, locale: str) -> str:
+    return format_currency(value, "CNY", locale=supported(locale))
+
+
+def number(value: Decimal | float | int, locale: str) -> str:
+    return format_decimal(value, locale=supported(locale))
+
+
+def long_date(value: date, locale: str) -> str:
+    return format_date(value, "long", locale=supported(locale))
+
+
+def short_datetime(value: datetime, locale: str) -> str:
+    """A moment shown in business time."""
+    return format_datetime(value, "short", tzinfo=get_settings().zone, locale=supported(locale))

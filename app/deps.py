@@ -1,0 +1,108 @@
+"""Request dependencies: who is calling, what they may do, and the CSRF check.
+
+Pages answer an anonymous caller with a redirect to the login page, the API with 401. A role
+that may never use a route gets 403; objects outside a user's scope are looked up through
+scoping helpers that answer 404.
+"""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.core.db import SessionDep
+from app.core.i18n import N_
+from app.core.security import tokens_match, unsign
+from app.models import Role, User
+from app.models.auth import SessionKind
+from app.services.auth import resolve_session
+
+SESSION_COOKIE = "vg_session"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; answered with a redirect to /login."""
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def session_token(request: Request) -> str | None:
+    return unsign(request.cookies.get(SESSION_COOKIE), "session")
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    user = resolve_session(session, session_token(request), SessionKind.web)
+    request.state.user = user
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, N_("You do not have access to this page.")
+            )
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def api_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    user = resolve_session(
+        session, credentials.credentials if credentials else None, SessionKind.api
+    )
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            N_("Sign in first: the token is missing or has expired."),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+def api_role(*roles: Role) -> Callable[[User], User]:
+    def check(user: ApiUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, N_("Your role may not use this."))
+        return user
+
+    return check
+
+
+async def verify_csrf(request: Request) -> None:
+    """Every state-changing page request carries the CSRF token, as a form field or, from
+    HTMX, the X-CSRF-Token header (set once on <body> via hx-headers)."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        sent = (await request.form()).get("csrf_token")
+    if not tokens_match(str(sent) if sent else None, request.state.csrf_token):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, N_("The form has expired. Reload the page and try again.")
+        )

@@ -1,0 +1,80 @@
+"""The application factory: middleware, static files, routers and error pages."""
+
+from http import HTTPStatus
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import Scope
+
+from app.core.i18n import N_, gettext_for
+from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware
+from app.core.templating import STATIC_DIR, render, request_locale
+from app.deps import LoginRequired, verify_csrf
+from app.routes import auth, docs, home, targets, teams, users
+from app.routes.api import router as api_router
+from app.routes.api.errors import api_gettext
+
+ERROR_TITLES = {
+    401: N_("Sign in first"),
+    403: N_("No access"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+}
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files named with a content hash (?v=…) are kept by browsers for a year."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200 and b"v=" in scope.get("query_string", b""):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Vanguard API", version="1", docs_url=None, redoc_url=None)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(CSRFCookieMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
+
+    pages = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+    for module in (auth, home, users, teams, targets, docs):
+        pages.include_router(module.router)
+    app.include_router(pages)
+    app.include_router(api_router)
+
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    return app
+
+
+def _login_required(request: Request, _exc: LoginRequired) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    login = f"/login?next={target}" if target != "/" else "/login"
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": login})
+    return RedirectResponse(login, status_code=303)
+
+
+def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """Messages are msgids, shown in the caller's language; Starlette's stock phrases
+    ("Not Found") give way to our own titles."""
+    title = ERROR_TITLES.get(exc.status_code, N_("Something went wrong"))
+    stock = exc.detail == HTTPStatus(exc.status_code).phrase
+    message = title if stock or not isinstance(exc.detail, str) else exc.detail
+    if request.url.path.startswith("/api/"):
+        detail = api_gettext(request)(message)
+        return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
+    _ = gettext_for(request_locale(request))
+    context = {"title": _(title), "message": "" if message == title else _(message)}
+    return render(
+        request, "errors/error.html", context, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+app = create_app()

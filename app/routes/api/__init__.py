@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1 (contract: shared/reference/api.md). Bearer tokens only: the API
+never reads the browser's session cookie, so it needs no CSRF token."""
+
+from fastapi import APIRouter
+
+from app.routes.api import accounts, regions
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(accounts.router)
+router.include_router(regions.router)

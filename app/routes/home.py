@@ -1,0 +1,49 @@
+"""Each role's home page, and the account page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from app.core.db import SessionDep
+from app.core.i18n import supported
+from app.core.templating import render
+from app.deps import CurrentUser, OptionalUser
+from app.models import Role
+from app.routes.auth import safe_next
+from app.services import accounts, home
+
+router = APIRouter()
+
+HOME_TEMPLATES = {
+    Role.admin: "home/admin.html",
+    Role.lead: "home/team.html",
+    Role.member: "home/team.html",
+    Role.cadre: "home/cadre.html",
+}
+
+
+@router.get("/")
+def home_page(request: Request, session: SessionDep, user: CurrentUser):
+    context = home.home_context(session, user)
+    return render(request, HOME_TEMPLATES[user.role], context)
+
+
+@router.get("/account")
+def account_page(request: Request, session: SessionDep, user: CurrentUser):
+    return render(request, "home/account.html", home.identity(session, user))
+
+
+@router.post("/language")
+def choose_language(
+    session: SessionDep,
+    user: OptionalUser,
+    locale: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+):
+    chosen = supported(locale)
+    if user is not None:
+        accounts.set_locale(session, user, chosen)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie("vg_lang", chosen, max_age=365 * 86400, samesite="lax")
+    return response

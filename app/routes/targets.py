@@ -1,0 +1,97 @@
+"""Admin page for targets: the plan's figures and any later year's."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from app.core import clock
+from app.core.db import SessionDep
+from app.core.templating import render
+from app.deps import AdminUser
+from app.domain.targets import as_typed
+from app.domain.validation import Invalid
+from app.models import Metric, RegionLevel, Target
+from app.services import regions, targets
+
+router = APIRouter(prefix="/admin/targets")
+
+
+def target_or_404(session: SessionDep, target_id: int) -> Target:
+    target = targets.active_target(session, target_id)
+    if target is None:
+        raise HTTPException(404)
+    return target
+
+
+def _page(request: Request, session: SessionDep, year: int, **extra):
+    years = sorted({*targets.target_years(session), clock.today().year, year})
+    units = [r for r, _depth in regions.tree(session) if r.level != RegionLevel.village]
+    context = {
+        "year": year,
+        "years": years,
+        "rows": targets.target_table(session, year),
+        "metrics": list(Metric),
+        "units": units,
+        "as_typed": as_typed,
+        "form": targets.TargetForm(year=str(year)),
+        "errors": {},
+        **extra,
+    }
+    block = "targets_table" if request.headers.get("hx-request") else None
+    status_code = 422 if extra.get("errors") else 200
+    return render(request, "targets/list.html", context, block=block, status_code=status_code)
+
+
+@router.get("")
+def target_page(request: Request, session: SessionDep, admin: AdminUser, year: int | None = None):
+    return _page(request, session, year or clock.today().year)
+
+
+@router.post("")
+def add_target(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    region_id: Annotated[str, Form()] = "",
+    metric: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    value: Annotated[str, Form()] = "",
+):
+    form = targets.TargetForm(
+        region_id=int(region_id) if region_id.isdigit() else None,
+        metric=metric,
+        year=year,
+        value=value,
+    )
+    try:
+        target = targets.add_target(session, form, by=admin)
+    except Invalid as invalid:
+        shown_year = int(year) if year.isdigit() else clock.today().year
+        return _page(request, session, shown_year, form=form, errors=invalid.errors)
+    return RedirectResponse(f"/admin/targets?year={target.year}", status_code=303)
+
+
+@router.post("/{target_id}")
+def correct_target(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    target_id: int,
+    value: Annotated[str, Form()] = "",
+):
+    target = target_or_404(session, target_id)
+    try:
+        targets.correct_target(session, target, value, by=admin)
+    except Invalid as invalid:
+        session.refresh(target)
+        errors = {f"value-{target.id}": invalid.errors["value"]}
+        return _page(request, session, target.year, errors=errors, typed={target.id: value})
+    return RedirectResponse(f"/admin/targets?year={target.year}", status_code=303)
+
+
+@router.post("/{target_id}/retire")
+def retire_target(request: Request, session: SessionDep, admin: AdminUser, target_id: int):
+    target = target_or_404(session, target_id)
+    targets.retire_target(session, target, by=admin)
+    return RedirectResponse(f"/admin/targets?year={target.year}", status_code=303)

@@ -1,0 +1,105 @@
+"""Admin pages for user accounts."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from app.core.db import SessionDep
+from app.core.templating import render
+from app.deps import AdminUser
+from app.domain.validation import Invalid
+from app.models import User
+from app.services import accounts, regions
+
+router = APIRouter(prefix="/admin/users")
+
+
+def user_or_404(session: SessionDep, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404)
+    return user
+
+
+def _list_context(session: SessionDep) -> dict:
+    return {
+        "users": accounts.all_users(session),
+        "region_names": regions.path_names(session),
+    }
+
+
+@router.get("")
+def user_list(request: Request, session: SessionDep, admin: AdminUser):
+    return render(request, "users/list.html", _list_context(session))
+
+
+def _form_page(request, session, form: accounts.NewUser, errors: dict | None = None):
+    context = {
+        "form": form,
+        "errors": errors or {},
+        "region_tree": regions.tree(session),
+        "teams": accounts.all_teams(session),
+        "region_names": regions.path_names(session),
+    }
+    return render(request, "users/new.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/new")
+def new_user_page(request: Request, session: SessionDep, admin: AdminUser):
+    return _form_page(request, session, accounts.NewUser())
+
+
+@router.post("")
+def create_user(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    region_id: Annotated[str, Form()] = "",
+    team_ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    password: Annotated[str, Form()] = "",
+):
+    form = accounts.NewUser(
+        username=username,
+        display_name=display_name,
+        role=role,
+        region_id=int(region_id) if region_id.isdigit() else None,
+        team_ids=tuple(int(t) for t in team_ids if t.isdigit()),
+        password=password,
+    )
+    try:
+        accounts.create_user(session, form, by=admin)
+    except Invalid as invalid:
+        session.rollback()
+        return _form_page(request, session, form, invalid.errors)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/{user_id}/active")
+def set_active(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    user_id: int,
+    active: Annotated[str, Form()] = "",
+):
+    user = user_or_404(session, user_id)
+    errors = {}
+    try:
+        accounts.set_active(session, user, active == "1", by=admin)
+    except Invalid as invalid:
+        errors = invalid.errors
+    if request.headers.get("hx-request"):
+        context = {**_list_context(session), "row": user, "errors": errors}
+        return render(request, "users/list.html", context, block="user_row")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/{user_id}/password")
+def reset_password(request: Request, session: SessionDep, admin: AdminUser, user_id: int):
+    user = user_or_404(session, user_id)
+    password = accounts.reset_password(session, user, by=admin)
+    return render(request, "users/password.html", {"account": user, "password": password})

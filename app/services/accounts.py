@@ -1,0 +1,147 @@
+"""User accounts and teams as admins manage them."""
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.core import clock
+from app.core.i18n import N_, supported
+from app.core.security import hash_password
+from app.domain.validation import Invalid
+from app.models import Region, RegionLevel, Role, Team, TeamMembership, User
+from app.services import audit
+from app.services.auth import close_all_sessions
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass
+class NewUser:
+    username: str = ""
+    display_name: str = ""
+    role: str = ""
+    region_id: int | None = None
+    team_ids: tuple[int, ...] = ()
+    password: str = ""
+
+
+def create_user(session: Session, form: NewUser, *, by: User | None) -> User:
+    """Check the form as a whole and create the account with its team links, or raise Invalid."""
+    username = form.username.strip().lower()
+    errors = _check_new_user(session, form, username)
+    if errors:
+        raise Invalid(errors)
+    user = User(
+        username=username,
+        display_name=form.display_name.strip(),
+        password_hash=hash_password(form.password),
+        role=Role(form.role),
+        region_id=form.region_id,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    for team_id in form.team_ids:
+        session.add(TeamMembership(team_id=team_id, user_id=user.id))
+    audit.record(session, "user_created", user=by, target=f"user:{user.id}", role=user.role)
+    session.commit()
+    return user
+
+
+def _check_new_user(session: Session, form: NewUser, username: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not USERNAME.match(username):
+        errors["username"] = N_(
+            "3–40 characters: lower-case letters, digits, dot, dash or underscore."
+        )
+    elif session.exec(select(User.id).where(User.username == username)).first():
+        errors["username"] = N_("This username is taken.")
+    if not form.display_name.strip():
+        errors["display_name"] = N_("Enter the person's name.")
+    if form.role not in Role.__members__:
+        errors["role"] = N_("Choose a role.")
+    region = session.get(Region, form.region_id) if form.region_id else None
+    if region is None:
+        errors["region_id"] = N_("Choose a region.")
+    elif form.role == Role.cadre and region.level != RegionLevel.village:
+        errors["region_id"] = N_("A village cadre belongs to a village or community.")
+    team_error = _check_teams(session, form)
+    if team_error:
+        errors["team_ids"] = team_error
+    if len(form.password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = N_("At least 10 characters.")
+    return errors
+
+
+def _check_teams(session: Session, form: NewUser) -> str | None:
+    found = session.exec(select(func.count()).where(col(Team.id).in_(form.team_ids))).one()
+    if found != len(set(form.team_ids)):
+        return N_("Choose a team from the list.")
+    if form.role == Role.member and len(form.team_ids) != 1:
+        return N_("A member belongs to exactly one team.")
+    if form.role == Role.lead and not form.team_ids:
+        return N_("A team lead leads at least one team.")
+    if form.role in (Role.admin, Role.cadre) and form.team_ids:
+        return N_("Only leads and members belong to teams.")
+    return None
+
+
+def set_active(session: Session, user: User, active: bool, *, by: User) -> None:
+    if user.id == by.id and not active:
+        raise Invalid({"is_active": N_("You cannot deactivate your own account.")})
+    user.is_active = active
+    session.add(user)
+    if not active:
+        close_all_sessions(session, user)
+    action = "user_activated" if active else "user_deactivated"
+    audit.record(session, action, user=by, target=f"user:{user.id}")
+    session.commit()
+
+
+def reset_password(session: Session, user: User, *, by: User) -> str:
+    """Give the user a new temporary password (returned once) and sign them out everywhere."""
+    password = "-".join(secrets.token_hex(3) for _ in range(3))
+    user.password_hash = hash_password(password)
+    session.add(user)
+    close_all_sessions(session, user)
+    audit.record(session, "password_reset", user=by, target=f"user:{user.id}")
+    session.commit()
+    return password
+
+
+def set_locale(session: Session, user: User, locale: str) -> None:
+    user.locale = supported(locale)
+    session.add(user)
+    session.commit()
+
+
+def teams_of(session: Session, user: User) -> list[Team]:
+    query = (
+        select(Team)
+        .join(TeamMembership, col(TeamMembership.team_id) == Team.id)
+        .where(TeamMembership.user_id == user.id)
+        .order_by(Team.name)
+    )
+    return list(session.exec(query))
+
+
+def team_people(session: Session, team: Team) -> list[User]:
+    query = (
+        select(User)
+        .join(TeamMembership, col(TeamMembership.user_id) == User.id)
+        .where(TeamMembership.team_id == team.id)
+        .order_by(User.role, User.display_name)
+    )
+    return list(session.exec(query))
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.role, User.username)))
+
+
+def all_teams(session: Session) -> list[Team]:
+    return list(session.exec(select(Team).order_by(Team.region_id, Team.name)))

@@ -1,0 +1,140 @@
+"""Logging in: credentials, throttling, sessions and API tokens (all kept in the database)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from sqlmodel import Session, col, delete, select
+
+from app.core import clock
+from app.core.config import get_settings
+from app.core.i18n import N_
+from app.core.security import hash_password, new_token, token_digest, verify_password
+from app.domain.throttle import ThrottlePolicy, wait_before_next_try
+from app.models import AuthSession, LoginAttempt, User
+from app.models.auth import SessionKind
+from app.services import audit
+
+
+@lru_cache
+def _unknown_user_hash() -> str:
+    """Checked against when the username is unknown, so a wrong name costs as long as a wrong
+    password and timing does not reveal which accounts exist."""
+    return hash_password(new_token())
+
+
+@dataclass
+class LoginRefused(Exception):
+    """A msgid with its values; ``retry_after`` is set when the caller is throttled."""
+
+    message: str
+    retry_after: timedelta | None = None
+
+    @property
+    def values(self) -> dict[str, int]:
+        if self.retry_after is None:
+            return {}
+        return {"minutes": max(1, round(self.retry_after.total_seconds() / 60))}
+
+
+def authenticate(session: Session, username: str, password: str, address: str) -> User:
+    """The active user with these credentials, or LoginRefused (wrong, or throttled)."""
+    username = username.strip().lower()
+    wait = _throttle_wait(session, username, address)
+    if wait is not None:
+        audit.record(session, "login_throttled", username=username, address=address)
+        session.commit()
+        raise LoginRefused(N_("Too many failed attempts. Try again in %(minutes)s minutes."), wait)
+    user = session.exec(select(User).where(User.username == username)).first()
+    valid = verify_password(password, user.password_hash if user else _unknown_user_hash())
+    ok = bool(user and valid and user.is_active)
+    session.add(LoginAttempt(username=username, address=address, at=clock.now(), succeeded=ok))
+    audit.record(
+        session, "login" if ok else "login_failed", user=user, username=username, address=address
+    )
+    session.commit()
+    if not ok:
+        raise LoginRefused(N_("Wrong username or password."))
+    return user
+
+
+def _throttle_wait(session: Session, username: str, address: str) -> timedelta | None:
+    settings = get_settings()
+    now = clock.now()
+    window = timedelta(minutes=settings.login_window_minutes)
+    since = now - window
+    recent = select(LoginAttempt.at).where(
+        LoginAttempt.at > since, col(LoginAttempt.succeeded).is_(False)
+    )
+    by_account = session.exec(recent.where(LoginAttempt.username == username)).all()
+    by_address = session.exec(recent.where(LoginAttempt.address == address)).all()
+    waits = [
+        wait_before_next_try(
+            by_account, ThrottlePolicy(window, settings.login_max_failures_per_account), now
+        ),
+        wait_before_next_try(
+            by_address, ThrottlePolicy(window, settings.login_max_failures_per_address), now
+        ),
+    ]
+    pending = [w for w in waits if w is not None]
+    return max(pending) if pending else None
+
+
+def open_session(session: Session, user: User, kind: SessionKind) -> tuple[str, AuthSession]:
+    """A new session or API token for the user; returns the secret, which is shown only once."""
+    settings = get_settings()
+    now = clock.now()
+    lifetime = (
+        timedelta(hours=settings.session_max_hours)
+        if kind == SessionKind.web
+        else timedelta(hours=settings.token_hours)
+    )
+    token = new_token()
+    auth_session = AuthSession(
+        token_hash=token_digest(token),
+        kind=kind,
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(auth_session)
+    session.commit()
+    return token, auth_session
+
+
+def resolve_session(session: Session, token: str | None, kind: SessionKind) -> User | None:
+    """The active user behind a token, or None when it is unknown, idle too long or expired."""
+    if not token:
+        return None
+    auth_session = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == token_digest(token))
+    ).first()
+    if auth_session is None or auth_session.kind != kind:
+        return None
+    now = clock.now()
+    idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
+    idle = kind == SessionKind.web and now - auth_session.last_seen_at > idle_limit
+    if idle or now >= auth_session.expires_at:
+        session.delete(auth_session)
+        session.commit()
+        return None
+    user = session.get(User, auth_session.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - auth_session.last_seen_at > timedelta(minutes=1):
+        # Touch at most once a minute: a write on every request would serialise SQLite.
+        auth_session.last_seen_at = now
+        session.add(auth_session)
+        session.commit()
+    return user
+
+
+def close_session(session: Session, token: str | None) -> None:
+    if token:
+        session.exec(delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
+        session.commit()
+
+
+def close_all_sessions(session: Session, user: User) -> None:
+    session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))

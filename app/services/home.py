@@ -1,0 +1,44 @@
+"""What each role's home page shows."""
+
+from collections import Counter
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.core import clock
+from app.models import Region, RegionLevel, Role, User
+from app.services import accounts, regions, targets
+
+
+def identity(session: Session, user: User) -> dict[str, Any]:
+    """Who the user is: name, role, region and teams."""
+    region = session.get(Region, user.region_id)
+    return {
+        "region_name": regions.path_name(session, region),
+        "teams": accounts.teams_of(session, user),
+    }
+
+
+def home_context(session: Session, user: User) -> dict[str, Any]:
+    context = identity(session, user)
+    if user.role == Role.admin:
+        context |= _admin_overview(session)
+    elif user.role in (Role.lead, Role.member):
+        context["team_people"] = {
+            team.id: accounts.team_people(session, team) for team in context["teams"]
+        }
+    return context
+
+
+def _admin_overview(session: Session) -> dict[str, Any]:
+    users = accounts.all_users(session)
+    year = clock.today().year
+    counties = session.exec(select(Region).where(Region.level == RegionLevel.county)).all()
+    return {
+        "users_by_role": Counter(u.role for u in users if u.is_active),
+        "team_count": len(accounts.all_teams(session)),
+        "county_count": len(counties),
+        "year": year,
+        "targets_this_year": len(targets.active_targets(session, year=year)),
+        "target_years": targets.target_years(session),
+    }

@@ -1,0 +1,115 @@
+"""Fixtures: a fresh migrated database per test (copied from one built per run), the personas
+in it, a test client and a helper to sign in."""
+
+import re
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.core.config import PROJECT_ROOT, get_settings
+from app.core.db import get_engine
+from tests import factories
+
+TEST_KEYS = {
+    "VANGUARD_ENV": "dev",
+    "VANGUARD_SECRET_KEY": "test-secret-key-not-for-production",
+    "VANGUARD_ID_KEY": "test-id-key-not-for-production",
+}
+
+
+def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    for name, value in TEST_KEYS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VANGUARD_DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, revision)
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrated once per run, with the personas; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "vanguard.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        use_database(monkeypatch, f"sqlite:///{path}")
+        migrate(f"sqlite:///{path}")
+        with Session(get_engine()) as session:
+            factories.personas(session)
+        get_engine().dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path, monkeypatch) -> Iterator[str]:
+    path = tmp_path / "vanguard.db"
+    shutil.copy(template_database, path)
+    url = f"sqlite:///{path}"
+    use_database(monkeypatch, url)
+    yield url
+    get_engine().dispose()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def db(database_url) -> Iterator[Session]:
+    with Session(get_engine()) as session:
+        yield session
+
+
+@pytest.fixture
+def client(database_url) -> Iterator[TestClient]:
+    from app.main import app
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: TestClient, path: str = "/login") -> str:
+    page = client.get(path)
+    return CSRF_FIELD.search(page.text).group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = factories.PASSWORD):
+    token = csrf_token(client)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def as_user(client):
+    """``as_user("lee")`` signs the client in and returns it."""
+
+    def signed_in(username: str) -> TestClient:
+        response = sign_in(client, username)
+        assert response.status_code == 303, response.text
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def api_token(client):
+    def token_for(username: str) -> dict[str, str]:
+        body = {"username": username, "password": factories.PASSWORD}
+        response = client.post("/api/v1/auth/token", json=body)
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return token_for

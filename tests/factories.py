@@ -1,0 +1,64 @@
+"""Small factories with sensible defaults, and the personas every test can sign in as."""
+
+from sqlmodel import Session, select
+
+from app.models import Region, RegionLevel, Role, Team, User
+from app.services.accounts import NewUser, create_user
+
+PASSWORD = "correct-horse-battery"
+
+
+def region(session: Session, name: str, level: RegionLevel, parent: Region | None) -> Region:
+    made = Region(name=name, level=level, parent_id=parent.id if parent else None)
+    session.add(made)
+    session.commit()
+    return made
+
+
+def region_named(session: Session, name: str) -> Region:
+    return session.exec(select(Region).where(Region.name == name)).one()
+
+
+def team(session: Session, name: str, where: Region) -> Team:
+    made = Team(name=name, region_id=where.id)
+    session.add(made)
+    session.commit()
+    return made
+
+
+def user(
+    session: Session,
+    username: str,
+    role: Role,
+    where: Region,
+    teams: tuple[Team, ...] = (),
+    display_name: str = "",
+    password: str = PASSWORD,
+) -> User:
+    form = NewUser(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        region_id=where.id,
+        team_ids=tuple(t.id for t in teams),
+        password=password,
+    )
+    return create_user(session, form, by=None)
+
+
+def personas(session: Session) -> None:
+    """Alice the admin, Lee the lead of two teams, Mei and Ming the members of his first team,
+    Otto a member of another township's team, and Cai the village cadre."""
+    county = region_named(session, "红塔区")
+    township = region(session, "北城街道", RegionLevel.township, county)
+    village = region(session, "瓦窑村", RegionLevel.village, township)
+    other_township = region(session, "玉兴街道", RegionLevel.township, county)
+    first = team(session, "北城一队", township)
+    second = team(session, "北城二队", township)
+    other = team(session, "玉兴一队", other_township)
+    user(session, "alice", Role.admin, region_named(session, "玉溪市"), display_name="Alice 管理员")
+    user(session, "lee", Role.lead, township, (first, second), display_name="李队长")
+    user(session, "mei", Role.member, township, (first,), display_name="梅队员")
+    user(session, "ming", Role.member, township, (first,), display_name="明队员")
+    user(session, "otto", Role.member, other_township, (other,), display_name="奥队员")
+    user(session, "cai", Role.cadre, village, display_name="蔡书记")
