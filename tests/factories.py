@@ -19,6 +19,10 @@ def region_named(session: Session, name: str) -> Region:
     return session.exec(select(Region).where(Region.name == name)).one()
 
 
+def user_id(session: Session, username: str) -> int:
+    return session.exec(select(User.id).where(User.username == username)).one()
+
+
 def team(session: Session, name: str, where: Region) -> Team:
     made = Team(name=name, region_id=where.id)
     session.add(made)

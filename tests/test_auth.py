@@ -116,8 +116,12 @@ def test_anonymous_visitors_are_sent_to_login_and_back_afterwards(client):
     token = csrf_token(client)
     response = client.post(
         "/login",
-        data={"username": "alice", "password": "correct-horse-battery", "csrf_token": token,
-              "next": "/admin/targets?year=2024"},
+        data={
+            "username": "alice",
+            "password": "correct-horse-battery",
+            "csrf_token": token,
+            "next": "/admin/targets?year=2024",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/admin/targets?year=2024"
@@ -128,8 +132,12 @@ def test_login_never_redirects_to_another_site(client):
     for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         response = client.post(
             "/login",
-            data={"username": "mei", "password": "correct-horse-battery", "csrf_token": token,
-                  "next": target},
+            data={
+                "username": "mei",
+                "password": "correct-horse-battery",
+                "csrf_token": token,
+                "next": target,
+            },
             follow_redirects=False,
         )
         assert response.headers["location"] == "/"

@@ -62,6 +62,7 @@ def render(
         name,
         {**base, **(context or {})},
         status_code=status_code,
-        headers=headers,
+        # One URL serves a page and its HTMX fragments: caches must tell them apart.
+        headers={"Vary": "HX-Request", **(headers or {})},
         block_name=block,
     )

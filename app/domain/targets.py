@@ -7,6 +7,7 @@ from app.models.region import Metric, RegionLevel
 
 RATIO_METRICS = frozenset({Metric.participation_rate, Metric.employee_share})
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+LARGEST_VALUE = Decimal("1e10")  # what the NUMERIC(14, 4) column holds
 
 
 def metric_allowed(metric: Metric, level: RegionLevel) -> bool:
@@ -24,6 +25,8 @@ def parse_value(metric: Metric, text: str) -> Decimal:
         raise ValueError(N_("Enter a number.")) from None
     if not value.is_finite() or value <= 0:
         raise ValueError(N_("Enter a number greater than zero."))
+    if value >= LARGEST_VALUE:
+        raise ValueError(N_("This number is too large."))
     if metric in RATIO_METRICS:
         if value > 100:
             raise ValueError(N_("A rate is at most 100%."))

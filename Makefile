@@ -1,0 +1,60 @@
+# Vanguard — `make run` serves the demo, `make test` runs the whole suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= $(or $(VANGUARD_HOST),127.0.0.1)
+PORT ?= $(or $(VANGUARD_PORT),8000)
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-fast lint messages system-deps clean
+
+run: $(VENV)/.runtime $(CATALOGS)
+	$(BIN)/python -m app.cli migrate
+	$(BIN)/python -m app.cli demo
+	@echo ""
+	@echo "  Vanguard: http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password vanguard-demo): admin, lead1, member1, member2, cadre1"
+	@echo ""
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
+
+test: $(VENV)/.dev $(CATALOGS) system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n 2
+	bash scripts/with-postgres.sh $(BIN)/pytest -m postgres tests/postgres
+
+# The suite without the browser and PostgreSQL, for quick loops.
+test-fast: $(VENV)/.dev $(CATALOGS)
+	$(BIN)/pytest -n 2 -m "not browser" --ignore=tests/postgres
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.lock | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@ $(VENV)/.runtime
+
+%.mo: %.po $(VENV)/.runtime
+	$(BIN)/pybabel compile -i $< -o $@
+
+# Re-extract the messages and merge them into the catalogs; then translate the new entries.
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --width 100
+
+# Debian's chromium (driven by Playwright), CJK fonts for screenshots, PostgreSQL for its smoke test.
+system-deps:
+	bash scripts/system-deps.sh
+
+clean:
+	rm -rf $(VENV) test-results artifacts

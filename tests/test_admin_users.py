@@ -1,0 +1,137 @@
+"""Admins create, deactivate and reactivate accounts and reset passwords."""
+
+from sqlmodel import select
+
+from app.models import AuditEvent, AuthSession, TeamMembership, User
+from tests.conftest import csrf_token, sign_in
+from tests.factories import region_named, user_id
+
+
+def new_user_form(db, **overrides) -> dict:
+    township = region_named(db, "北城街道")
+    form = {
+        "username": "xiaoli",
+        "display_name": "小李",
+        "role": "member",
+        "region_id": str(township.id),
+        "team_ids": ["1"],
+        "password": "a-long-password",
+    }
+    return form | overrides
+
+
+def post_new_user(client, form: dict):
+    token = csrf_token(client, "/admin/users/new")
+    return client.post("/admin/users", data={**form, "csrf_token": token}, follow_redirects=False)
+
+
+def test_admin_creates_a_member_who_can_then_sign_in(client, db, as_user):
+    as_user("alice")
+    response = post_new_user(client, new_user_form(db))
+    assert response.status_code == 303
+    created = db.exec(select(User).where(User.username == "xiaoli")).one()
+    assert created.role == "member"
+    teams = db.exec(select(TeamMembership.team_id).where(TeamMembership.user_id == created.id))
+    assert list(teams) == [1]
+    assert "小李" in client.get("/admin/users").text
+    client.cookies.clear()
+    assert sign_in(client, "xiaoli", "a-long-password").status_code == 303
+
+
+def test_creating_a_user_is_audited(client, db, as_user):
+    as_user("alice")
+    post_new_user(client, new_user_form(db))
+    created = select(AuditEvent).where(
+        AuditEvent.action == "user_created", AuditEvent.username == "alice"
+    )
+    event = db.exec(created).one()
+    assert event.username == "alice"
+    assert event.detail == {"role": "member"}
+
+
+def test_a_bad_form_keeps_what_was_typed_and_says_what_is_wrong(client, db, as_user):
+    as_user("alice")
+    form = new_user_form(db, username="Mei", password="short", team_ids=[])
+    response = post_new_user(client, form)
+    assert response.status_code == 422
+    page = response.text
+    assert "该用户名已被使用" in page
+    assert "队员只能属于一个队伍" in page
+    assert "至少10个字符" in page
+    assert 'value="Mei"' in page
+    assert 'value="小李"' in page
+    assert db.exec(select(User).where(User.display_name == "小李")).first() is None
+
+
+def test_a_cadre_must_belong_to_a_village(client, db, as_user):
+    as_user("alice")
+    form = new_user_form(db, role="cadre", team_ids=[])
+    assert "村干部须属于某个村或社区" in post_new_user(client, form).text
+
+
+def test_a_lead_needs_a_team_and_an_admin_none(client, db, as_user):
+    as_user("alice")
+    assert (
+        "队长至少带领一个队伍"
+        in post_new_user(client, new_user_form(db, role="lead", team_ids=[])).text
+    )
+    assert "只有队长和队员属于队伍" in post_new_user(client, new_user_form(db, role="admin")).text
+
+
+def test_deactivating_a_user_signs_them_out_and_keeps_them_out(client, db, as_user):
+    other = type(client)(client.app)
+    assert sign_in(other, "ming").status_code == 303
+    as_user("alice")
+    token = csrf_token(client, "/admin/users")
+    ming = user_id(db, "ming")
+    client.post(f"/admin/users/{ming}/active", data={"active": "0", "csrf_token": token})
+    assert other.get("/", follow_redirects=False).status_code == 303
+    assert sign_in(other, "ming").status_code == 400
+    client.post(f"/admin/users/{ming}/active", data={"active": "1", "csrf_token": token})
+    assert sign_in(other, "ming").status_code == 303
+
+
+def test_an_admin_cannot_deactivate_themselves(client, db, as_user):
+    as_user("alice")
+    token = csrf_token(client, "/admin/users")
+    response = client.post(
+        f"/admin/users/{user_id(db, 'alice')}/active",
+        data={"active": "0"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert "不能停用自己的账号" in response.text
+    assert db.get(User, user_id(db, "alice")).is_active
+
+
+def test_resetting_a_password_shows_it_once_and_ends_the_users_sessions(client, db, as_user):
+    sign_in(type(client)(client.app), "ming")
+    as_user("alice")
+    token = csrf_token(client, "/admin/users")
+    page = client.post(f"/admin/users/{user_id(db, 'ming')}/password", data={"csrf_token": token})
+    password = page.text.split('<p class="secret">')[1].split("</p>")[0]
+    assert len(password) >= 10
+    ming = user_id(db, "ming")
+    assert db.exec(select(AuthSession).where(AuthSession.user_id == ming)).all() == []
+    client.cookies.clear()
+    assert sign_in(client, "ming").status_code == 400
+    assert sign_in(client, "ming", password).status_code == 303
+
+
+def test_unknown_user_ids_answer_404(client, as_user):
+    as_user("alice")
+    token = csrf_token(client, "/admin/users")
+    assert client.post("/admin/users/999/password", data={"csrf_token": token}).status_code == 404
+
+
+def test_the_team_list_shows_every_team_with_its_people(as_user):
+    page = as_user("alice").get("/admin/teams").text
+    for text in (
+        "北城一队",
+        "北城二队",
+        "玉兴一队",
+        "李队长",
+        "梅队员",
+        "奥队员",
+        "红塔区 玉兴街道",
+    ):
+        assert text in page

@@ -1,0 +1,71 @@
+"""Each role lands on its own home, which shows who the user is and what they can reach."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("username", "heading", "shows"),
+    [
+        ("alice", "全市概况", ["Alice 管理员", "市级管理员", "玉溪市", 'href="/admin/users"']),
+        (
+            "lee",
+            "我的队伍",
+            ["李队长", "队长", "红塔区 北城街道", "北城一队", "北城二队", "梅队员"],
+        ),
+        ("mei", "我的队伍", ["梅队员", "先锋队员", "北城一队", "明队员", "李队长"]),
+        ("cai", "我的村（社区）", ["蔡书记", "村干部", "红塔区 北城街道 瓦窑村"]),
+    ],
+)
+def test_each_role_lands_on_its_home(as_user, username, heading, shows):
+    page = as_user(username).get("/")
+    assert f"<h1>{heading}</h1>" in page.text
+    for text in shows:
+        assert text in page.text
+
+
+def test_a_member_sees_only_their_own_team(as_user):
+    page = as_user("mei").get("/").text
+    assert "北城二队" not in page
+    assert "奥队员" not in page
+
+
+def test_only_admins_see_the_admin_navigation(as_user):
+    page = as_user("mei").get("/").text
+    assert 'href="/admin/users"' not in page
+    assert 'href="/account"' in page
+
+
+def test_the_admin_home_counts_targets_of_the_current_year(as_user, monkeypatch):
+    from datetime import date
+
+    from app.core import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 6, 1))
+    page = as_user("alice").get("/").text
+    assert "2024年目标" in page
+    assert "本年度无目标" not in page
+
+
+def test_the_admin_home_says_when_this_year_has_no_targets(as_user, monkeypatch):
+    from datetime import date
+
+    from app.core import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 29))
+    assert "本年度无目标" in as_user("alice").get("/").text
+
+
+@pytest.mark.parametrize("username", ["lee", "mei", "cai"])
+@pytest.mark.parametrize(
+    "path", ["/admin/users", "/admin/users/new", "/admin/teams", "/admin/targets"]
+)
+def test_admin_pages_are_forbidden_to_other_roles(as_user, username, path):
+    response = as_user(username).get(path)
+    assert response.status_code == 403
+    assert "无权访问" in response.text
+
+
+def test_an_unknown_page_answers_404_in_chinese(as_user):
+    response = as_user("mei").get("/no-such-page")
+    assert response.status_code == 404
+    assert "未找到" in response.text
