@@ -17,7 +17,7 @@ run: $(VENV)/.runtime $(CATALOGS)
 	@echo "  Vanguard: http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password vanguard-demo): admin, lead1, member1, member2, cadre1"
 	@echo ""
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
+	VANGUARD_HOST=$(HOST) VANGUARD_PORT=$(PORT) $(BIN)/python -m app.cli serve
 
 test: $(VENV)/.dev $(CATALOGS) system-deps
 	$(BIN)/ruff check .

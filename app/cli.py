@@ -1,4 +1,4 @@
-"""Command line: ``python -m app.cli migrate | demo | create-user``."""
+"""Command line: ``python -m app.cli migrate | demo | serve | create-user``."""
 
 import argparse
 import getpass
@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session, select
 
-from app.core.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import get_engine
 from app.domain.validation import Invalid
 from app.models import Region
@@ -50,6 +50,15 @@ def create_user_command(args: argparse.Namespace) -> None:
         print(f"Created {user.role} {user.username}.")
 
 
+def serve(_args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    # Behind a reverse proxy, X-Forwarded-For/-Proto give the real address (throttling) and
+    # scheme (Secure cookies, HSTS); uvicorn trusts them from FORWARDED_ALLOW_IPS only.
+    uvicorn.run("app.main:app", host=settings.host, port=settings.port, proxy_headers=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app.cli")
     commands = parser.add_subparsers(required=True)
@@ -57,6 +66,9 @@ def main(argv: list[str] | None = None) -> None:
         run=migrate
     )
     commands.add_parser("demo", help="load demo data into an empty database").set_defaults(run=demo)
+    commands.add_parser("serve", help="serve on VANGUARD_HOST:VANGUARD_PORT").set_defaults(
+        run=serve
+    )
     new_user = commands.add_parser("create-user", help="create an account (e.g. the first admin)")
     new_user.add_argument("--username", required=True)
     new_user.add_argument("--name", required=True)

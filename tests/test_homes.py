@@ -52,7 +52,20 @@ def test_the_admin_home_says_when_this_year_has_no_targets(as_user, monkeypatch)
     from app.core import clock
 
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 29))
-    assert "本年度无目标" in as_user("alice").get("/").text
+    page = as_user("alice").get("/").text
+    assert "本年度无目标" in page
+    assert "2026年11月29日" in page
+
+
+def test_today_is_reckoned_in_business_time_whatever_the_server_zone(monkeypatch):
+    from datetime import UTC, datetime
+
+    from app.core import clock
+
+    late_evening_utc = datetime(2026, 11, 29, 17, 30, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: late_evening_utc)
+    monkeypatch.setenv("TZ", "UTC")
+    assert clock.today().isoformat() == "2026-11-30"
 
 
 @pytest.mark.parametrize("username", ["lee", "mei", "cai"])

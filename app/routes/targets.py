@@ -43,9 +43,13 @@ def _page(request: Request, session: SessionDep, year: int, **extra):
     return render(request, "targets/list.html", context, block=block, status_code=status_code)
 
 
+def _year_or_this_year(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) == 4 else clock.today().year
+
+
 @router.get("")
-def target_page(request: Request, session: SessionDep, admin: AdminUser, year: int | None = None):
-    return _page(request, session, year or clock.today().year)
+def target_page(request: Request, session: SessionDep, admin: AdminUser, year: str = ""):
+    return _page(request, session, _year_or_this_year(year))
 
 
 @router.post("")
@@ -67,8 +71,7 @@ def add_target(
     try:
         target = targets.add_target(session, form, by=admin)
     except Invalid as invalid:
-        shown_year = int(year) if year.isdigit() else clock.today().year
-        return _page(request, session, shown_year, form=form, errors=invalid.errors)
+        return _page(request, session, _year_or_this_year(year), form=form, errors=invalid.errors)
     return RedirectResponse(f"/admin/targets?year={target.year}", status_code=303)
 
 

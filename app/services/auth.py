@@ -15,6 +15,9 @@ from app.models import AuthSession, LoginAttempt, User
 from app.models.auth import SessionKind
 from app.services import audit
 
+# Attempts older than this no longer matter to any throttling window and are dropped.
+ATTEMPTS_KEPT = timedelta(days=1)
+
 
 @lru_cache
 def _unknown_user_hash() -> str:
@@ -48,7 +51,9 @@ def authenticate(session: Session, username: str, password: str, address: str) -
     user = session.exec(select(User).where(User.username == username)).first()
     valid = verify_password(password, user.password_hash if user else _unknown_user_hash())
     ok = bool(user and valid and user.is_active)
-    session.add(LoginAttempt(username=username, address=address, at=clock.now(), succeeded=ok))
+    now = clock.now()
+    session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPTS_KEPT))
+    session.add(LoginAttempt(username=username, address=address, at=now, succeeded=ok))
     audit.record(
         session, "login" if ok else "login_failed", user=user, username=username, address=address
     )
@@ -90,6 +95,7 @@ def open_session(session: Session, user: User, kind: SessionKind) -> tuple[str, 
         else timedelta(hours=settings.token_hours)
     )
     token = new_token()
+    session.exec(delete(AuthSession).where(AuthSession.expires_at < now))
     auth_session = AuthSession(
         token_hash=token_digest(token),
         kind=kind,

@@ -11,9 +11,10 @@ from app.services import accounts, regions, targets
 
 
 def identity(session: Session, user: User) -> dict[str, Any]:
-    """Who the user is: name, role, region and teams."""
+    """Who the user is: name, role, region and teams, and today's date in business time."""
     region = session.get(Region, user.region_id)
     return {
+        "today": clock.today(),
         "region_name": regions.path_name(session, region),
         "teams": accounts.teams_of(session, user),
     }
