@@ -30,10 +30,14 @@ def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     get_engine.cache_clear()
 
 
-def migrate(url: str, revision: str = "head") -> None:
+def alembic_config(url: str) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, revision)
+    return config
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
 
 
 @pytest.fixture(scope="session")

@@ -3,20 +3,12 @@ matches the models exactly."""
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401
-from app.core.config import PROJECT_ROOT
-from tests.conftest import migrate
-
-
-def alembic_config(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
-    return config
+from tests.conftest import alembic_config, migrate
 
 
 def test_upgrade_from_empty_to_head_then_down_to_base(tmp_path, monkeypatch):

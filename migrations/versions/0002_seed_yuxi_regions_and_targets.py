@@ -80,6 +80,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Refused by the foreign keys while townships, users or admin-entered targets still hang
+    # off the seeded regions: a downgrade must never silently destroy a deployment's data.
     op.execute(target.delete().where(target.c.source.like(f"{PLAN}%")))
     codes = [CITY[1], *(code for _name, code, _e, _r in COUNTIES)]
     op.execute(region.delete().where(region.c.code.in_(codes[1:])))
