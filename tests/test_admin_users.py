@@ -103,6 +103,20 @@ def test_an_admin_cannot_deactivate_themselves(client, db, as_user):
     assert db.get(User, user_id(db, "alice")).is_active
 
 
+def test_a_password_reset_is_confirmed_first(client, db, as_user):
+    as_user("alice")
+    page = client.get(f"/admin/users/{user_id(db, 'ming')}/password").text
+    assert "确定为明队员（ming）生成新的临时密码吗" in page
+    assert 'class="secret"' not in page
+
+
+def test_admins_are_not_offered_to_deactivate_themselves(client, db, as_user):
+    page = as_user("alice").get("/admin/users").text
+    assert f'action="/admin/users/{user_id(db, "alice")}/active"' not in page
+    assert f'action="/admin/users/{user_id(db, "ming")}/active"' in page
+    assert 'hx-confirm="确定停用明队员吗' in page
+
+
 def test_resetting_a_password_shows_it_once_and_ends_the_users_sessions(client, db, as_user):
     sign_in(type(client)(client.app), "ming")
     as_user("alice")

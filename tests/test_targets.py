@@ -84,9 +84,9 @@ def test_a_year_without_targets_says_so_instead_of_reusing_old_figures(as_user):
     assert "91,400" not in page
 
 
-def test_the_year_switch_swaps_only_the_table(as_user):
+def test_the_year_switch_swaps_the_targets_without_the_page_frame(as_user):
     fragment = as_user("alice").get("/admin/targets?year=2023", headers={"HX-Request": "true"})
-    assert fragment.text.lstrip().startswith('<section id="targets-table">')
+    assert fragment.text.lstrip().startswith('<div id="targets">')
     assert "87,200人" in fragment.text
     assert "<html" not in fragment.text
     assert "HX-Request" in fragment.headers["vary"]
@@ -103,10 +103,10 @@ def test_an_admin_adds_a_target_for_a_later_year(client, db, as_user):
     response = add(
         client, region_id=hongta.id, metric="participation_rate", year="2026", value="97"
     )
-    assert response.headers["location"] == "/admin/targets?year=2026"
+    stored = db.exec(select(Target).where(Target.year == 2026)).one()
+    assert response.headers["location"] == f"/admin/targets?year=2026#target-{stored.id}"
     page = client.get("/admin/targets?year=2026").text
     assert "97%" in page and "本年度无目标" not in page
-    stored = db.exec(select(Target).where(Target.year == 2026)).one()
     assert float(stored.value) == 0.97
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "target_added")).one()
 

@@ -25,7 +25,8 @@ def target_or_404(session: SessionDep, target_id: int) -> Target:
 
 
 def _page(request: Request, session: SessionDep, year: int, **extra):
-    years = sorted({*targets.target_years(session), clock.today().year, year})
+    this_year = clock.today().year
+    years = sorted({*targets.target_years(session), this_year, this_year + 1, year})
     units = [r for r, _depth in regions.tree(session) if r.level != RegionLevel.village]
     context = {
         "year": year,
@@ -36,11 +37,18 @@ def _page(request: Request, session: SessionDep, year: int, **extra):
         "as_typed": as_typed,
         "form": targets.TargetForm(year=str(year)),
         "errors": {},
+        "correction_errors": {},
+        "typed": {},
         **extra,
     }
-    block = "targets_table" if request.headers.get("hx-request") else None
-    status_code = 422 if extra.get("errors") else 200
+    block = "targets" if request.headers.get("hx-request") else None
+    status_code = 422 if extra.get("errors") or extra.get("correction_errors") else 200
     return render(request, "targets/list.html", context, block=block, status_code=status_code)
+
+
+def _show(target: Target) -> RedirectResponse:
+    """Back to the target's year, scrolled to the target itself."""
+    return RedirectResponse(f"/admin/targets?year={target.year}#target-{target.id}", 303)
 
 
 def _year_or_this_year(text: str) -> int:
@@ -72,7 +80,7 @@ def add_target(
         target = targets.add_target(session, form, by=admin)
     except Invalid as invalid:
         return _page(request, session, _year_or_this_year(year), form=form, errors=invalid.errors)
-    return RedirectResponse(f"/admin/targets?year={target.year}", status_code=303)
+    return _show(target)
 
 
 @router.post("/{target_id}")
@@ -88,9 +96,14 @@ def correct_target(
         targets.correct_target(session, target, value, by=admin)
     except Invalid as invalid:
         session.refresh(target)
-        errors = {f"value-{target.id}": invalid.errors["value"]}
-        return _page(request, session, target.year, errors=errors, typed={target.id: value})
-    return RedirectResponse(f"/admin/targets?year={target.year}", status_code=303)
+        return _page(
+            request,
+            session,
+            target.year,
+            correction_errors={target.id: invalid.errors["value"]},
+            typed={target.id: value},
+        )
+    return _show(target)
 
 
 @router.post("/{target_id}/retire")

@@ -98,6 +98,11 @@ def set_active(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.get("/{user_id}/password")
+def confirm_password_reset(request: Request, session: SessionDep, admin: AdminUser, user_id: int):
+    return render(request, "users/password.html", {"account": user_or_404(session, user_id)})
+
+
 @router.post("/{user_id}/password")
 def reset_password(request: Request, session: SessionDep, admin: AdminUser, user_id: int):
     user = user_or_404(session, user_id)

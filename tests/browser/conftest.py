@@ -1,0 +1,118 @@
+"""Real-browser fixtures: system Chromium posing as a phone, the app served by uvicorn in a thread
+against a fresh copy of the template database, and helpers the flows share."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import ConsoleMessage, Page, Request, expect
+
+from app.core.config import PROJECT_ROOT
+from tests.factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+ARTIFACTS = PROJECT_ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright's own Chromium cannot be downloaded here; Debian's works.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, **PHONE}
+
+
+@pytest.fixture
+def live_server(database_url) -> Iterator[str]:
+    """The app on a free local port; settings and engine are read per request, so it uses this
+    test's database."""
+    from app.main import app
+
+    # Binding here, and handing uvicorn the socket, leaves no window for another process to
+    # take the port (xdist workers start servers side by side).
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+    sock.close()
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(page: Page) -> Iterator[None]:
+    """Every flow must run without script errors; a CSP violation is reported as one too."""
+    documents: set[str] = set()
+    errors: list[str] = []
+
+    def note_document(request: Request) -> None:
+        if request.is_navigation_request():
+            documents.add(request.url)
+
+    def collect(message: ConsoleMessage) -> None:
+        url = message.location.get("url", "").split("#")[0]
+        # Chromium also logs a page's own 4xx status; forms shown again with 400/422 mean it.
+        if message.text.startswith("Failed to load resource") and url in documents:
+            return
+        if message.type == "error":
+            errors.append(f"{message.text} ({url})")
+
+    page.on("request", note_document)
+    page.on("console", collect)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert not errors, "\n".join(errors)
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def submit_login(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fill in the login page shown in Chinese and tap 登录."""
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def sign_in(page: Page, server: str, username: str) -> None:
+    page.goto(f"{server}/login")
+    submit_login(page, username)
+    expect(page).to_have_url(f"{server}/")
+
+
+def tab(page: Page, name: str) -> None:
+    """Tap an entry of the bottom navigation."""
+    page.locator("nav.tabbar").get_by_role("link", name=name, exact=True).click()
