@@ -59,3 +59,11 @@ def test_wrong_password_is_refused_and_the_username_kept(page: Page, live_server
     expect(page.get_by_role("alert")).to_contain_text("用户名或密码错误")
     expect(page.get_by_label("用户名", exact=True)).to_have_value("mei")
     expect(page.get_by_label("密码", exact=True)).to_have_value("")
+
+
+def test_the_api_explorer_renders_without_any_outside_request(page: Page, live_server):
+    outside: list[str] = []
+    page.on("request", lambda r: r.url.startswith(live_server) or outside.append(r.url))
+    page.goto(f"{live_server}/docs")
+    expect(page.get_by_text("/api/v1/auth/token")).to_be_visible()
+    assert outside == []
