@@ -1,5 +1,7 @@
 """Browser-facing protections applied to every response."""
 
+from collections.abc import Callable
+
 from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,58 +25,64 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-class SecurityHeadersMiddleware:
-    """A strict CSP (no inline script anywhere) and the usual hardening headers."""
+class _ResponseHeadersMiddleware:
+    """Lets a subclass edit the headers of every HTTP response as it starts."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def header_editor(self, scope: Scope) -> Callable[[MutableHeaders], None]:
+        raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = scope.get("scheme") == "https"
+        edit = self.header_editor(scope)
 
-        async def send_with_headers(message: Message) -> None:
+        async def send_edited(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                edit(MutableHeaders(scope=message))
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, send_edited)
 
 
-class CSRFCookieMiddleware:
+class SecurityHeadersMiddleware(_ResponseHeadersMiddleware):
+    """A strict CSP (no inline script anywhere) and the usual hardening headers."""
+
+    def header_editor(self, scope: Scope) -> Callable[[MutableHeaders], None]:
+        https = scope.get("scheme") == "https"
+
+        def edit(headers: MutableHeaders) -> None:
+            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            headers.setdefault("X-Content-Type-Options", "nosniff")
+            headers.setdefault("Referrer-Policy", "same-origin")
+            headers.setdefault("X-Frame-Options", "DENY")
+            if https:
+                headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+        return edit
+
+
+class CSRFCookieMiddleware(_ResponseHeadersMiddleware):
     """Gives every browser a CSRF secret cookie (double-submit); forms and HTMX send it back.
 
     The value is put on ``request.state.csrf_token`` for templates; the check itself is
-    ``app.deps.verify_csrf``. Logging in and out rotates it (``set_csrf_cookie``).
+    ``app.deps.verify_csrf``. Signing in and out rotates it (``csrf_cookie_header``).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def header_editor(self, scope: Scope) -> Callable[[MutableHeaders], None]:
         existing = _cookie(scope, CSRF_COOKIE)
         token = existing or new_token()
         scope.setdefault("state", {})["csrf_token"] = token
 
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and not existing:
-                headers = MutableHeaders(scope=message)
-                if f"{CSRF_COOKIE}=" not in ";".join(headers.getlist("set-cookie")):
-                    headers.append("set-cookie", csrf_cookie_header(token, scope))
-            await send(message)
+        def edit(headers: MutableHeaders) -> None:
+            rotated = f"{CSRF_COOKIE}=" in ";".join(headers.getlist("set-cookie"))
+            if not existing and not rotated:
+                headers.append("set-cookie", csrf_cookie_header(token, scope))
 
-        await self.app(scope, receive, send_with_cookie)
+        return edit
 
 
 def _cookie(scope: Scope, name: str) -> str | None:
