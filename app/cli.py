@@ -19,15 +19,15 @@ def migrate(_args: argparse.Namespace) -> None:
     command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
 
 
-def demo(_args: argparse.Namespace) -> None:
+def demo(args: argparse.Namespace) -> None:
     from app.demo import is_empty, load_demo
 
     with Session(get_engine()) as session:
         if not is_empty(session):
             print("Database already has users: demo data not loaded, existing data kept.")
             return
-        load_demo(session)
-        print("Demo data loaded.")
+        load_demo(session, households=args.households)
+        print(f"Demo data loaded ({args.households} households).")
 
 
 def create_user_command(args: argparse.Namespace) -> None:
@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(
         run=migrate
     )
-    commands.add_parser("demo", help="load demo data into an empty database").set_defaults(run=demo)
+    demo_data = commands.add_parser("demo", help="load demo data into an empty database")
+    demo_data.add_argument("--households", type=int, default=300)
+    demo_data.set_defaults(run=demo)
     commands.add_parser("serve", help="serve on VANGUARD_HOST:VANGUARD_PORT").set_defaults(
         run=serve
     )

@@ -1,12 +1,23 @@
-"""Demo data for trying Vanguard: a few townships and villages, two teams and one account per
-role. Loaded by ``make run`` into an empty database only; never part of a real deployment."""
+"""Demo data for trying Vanguard: a few townships and villages, two teams, one account per role
+and a few hundred synthetic households. Loaded by ``make run`` into an empty database only;
+never part of a real deployment. Benchmarks ask for city scale (700 000 households)."""
 
+from datetime import date, timedelta
+
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from app.models import Region, RegionLevel, Role, Team, User
+from app.core import clock
+from app.domain.codes import RegionLevel, Role
+from app.domain.identifiers import parse_id_number
+from app.domain.registry import PersonValues
+from app.models import Household, Person, PersonKeyGroup, PersonSubsidy, Region, Team, User
 from app.services.accounts import NewUser, create_user
+from app.services.households import person_columns
+from app.synthetic import Generator, SyntheticHousehold
 
 DEMO_PASSWORD = "vanguard-demo"
+DEMO_HOUSEHOLDS = 300
 
 # county code → townships (name, demonstration site?, villages). Real county names; the
 # townships and villages are a small sample, enough to try every page.
@@ -32,13 +43,16 @@ DEMO_USERS = [
     ("member2", "王强", Role.member, "北城街道", ("北城街道先锋一队",)),
     ("cadre1", "赵国平", Role.cadre, "瓦窑村", ()),
 ]
+# Most demo households stay unassigned; this share goes to the demo members to try.
+ASSIGNED_SHARE = 0.1
+BATCH = 2000
 
 
 def is_empty(session: Session) -> bool:
     return session.exec(select(User.id)).first() is None
 
 
-def load_demo(session: Session) -> None:
+def load_demo(session: Session, households: int = DEMO_HOUSEHOLDS, seed: int = 2026) -> None:
     regions = _load_regions(session)
     teams = {}
     for name, township in DEMO_TEAMS:
@@ -46,6 +60,7 @@ def load_demo(session: Session) -> None:
         session.add(team)
         session.flush()
         teams[name] = team
+    users = {}
     for username, display_name, role, region_name, team_names in DEMO_USERS:
         form = NewUser(
             username=username,
@@ -55,7 +70,129 @@ def load_demo(session: Session) -> None:
             team_ids=tuple(teams[name].id for name in team_names),
             password=DEMO_PASSWORD,
         )
-        create_user(session, form, by=None)
+        users[username] = create_user(session, form, by=None)
+    villages = [r for r in regions.values() if r.level == RegionLevel.village]
+    members = [users["member1"].id, users["member2"].id]
+    generate_households(session, villages, households, seed, members)
+    _link_cadre(session, users["cadre1"], regions["瓦窑村"])
+
+
+def generate_households(
+    session: Session,
+    villages: list[Region],
+    count: int,
+    seed: int,
+    assignees: list[int] = (),
+) -> None:
+    """Insert ``count`` synthetic households spread over the villages, in batches."""
+    today = clock.today()
+    generator = Generator(seed, today)
+    batch = []
+    for serial in range(count):
+        village = villages[serial % len(villages)]
+        made = generator.household(village.name, village.name.endswith("社区"))
+        assignee = None
+        if assignees and generator.random.random() < ASSIGNED_SHARE:
+            assignee = generator.random.choice(assignees)
+        batch.append((village.id, assignee, made))
+        if len(batch) == BATCH:
+            _insert(session, batch, today)
+            batch = []
+    if batch:
+        _insert(session, batch, today)
+    session.commit()
+
+
+def _insert(session: Session, batch: list[tuple[int, int | None, SyntheticHousehold]], today):
+    now = clock.now()
+    rows = [_household_row(village_id, assignee, made, now) for village_id, assignee, made in batch]
+    statement = insert(Household).returning(Household.id, sort_by_parameter_order=True)
+    ids = session.scalars(statement, rows).all()
+    people, links = [], []
+    for household_id, (_v, _a, made) in zip(ids, batch, strict=True):
+        for person in made.people:
+            people.append(_person_row(household_id, person, today, now))
+            links.append(person)
+    person_statement = insert(Person).returning(Person.id, sort_by_parameter_order=True)
+    person_ids = session.scalars(person_statement, people).all()
+    groups = [
+        {"person_id": pid, "key_group": g}
+        for pid, p in zip(person_ids, links, strict=True)
+        for g in p.key_groups
+    ]
+    subsidies = [
+        {"person_id": pid, "category": c}
+        for pid, p in zip(person_ids, links, strict=True)
+        for c in p.subsidies
+    ]
+    if groups:
+        session.execute(insert(PersonKeyGroup), groups)
+    if subsidies:
+        session.execute(insert(PersonSubsidy), subsidies)
+
+
+def _household_row(village_id, assignee, made: SyntheticHousehold, now) -> dict:
+    verified = None if made.verified_days_ago is None else now - timedelta(made.verified_days_ago)
+    return {
+        "kind": made.kind,
+        "household_key": made.household_key,
+        "entity_name": made.entity_name,
+        "credit_code": made.credit_code,
+        "address": made.address,
+        "village_id": village_id,
+        "village_group": made.village_group,
+        "grid": "",
+        "phone": made.phone,
+        "notes": "",
+        "assignee_id": assignee,
+        "version": 1,
+        "verified_at": verified,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _person_row(household_id: int, person, today: date, now) -> dict:
+    values = PersonValues(
+        name=person.name,
+        id_number=parse_id_number(person.id_number, today),
+        phone=person.phone,
+        relation=person.relation,
+        key_groups=frozenset(person.key_groups),
+        insurance_status=person.insurance_status,
+        resident_tier=person.resident_tier,
+        years_paid=person.years_paid,
+        stopped_since=person.stopped_since,
+        subsidy_categories=frozenset(person.subsidies),
+        occupation=person.occupation,
+        is_cadre=person.is_cadre,
+        is_student=person.is_student,
+    )
+    return {
+        **person_columns(values),
+        "household_id": household_id,
+        "version": 1,
+        "verified_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _link_cadre(session: Session, account: User, village: Region) -> None:
+    """The demo cadre's account points at a cadre's person record in their village."""
+    query = (
+        select(Person)
+        .join(Household, Household.id == Person.household_id)
+        .where(Household.village_id == village.id, Person.birth_date < date(1990, 1, 1))
+        .order_by(Person.id)
+    )
+    person = session.exec(query).first()
+    if person is None:
+        return
+    person.is_cadre, person.name = True, account.display_name
+    account.person_id = person.id
+    session.add_all([person, account])
+    session.commit()
 
 
 def _load_regions(session: Session) -> dict[str, Region]:

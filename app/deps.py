@@ -85,6 +85,15 @@ def api_user(
 ApiUser = Annotated[User, Depends(api_user)]
 
 
+def api_role(*roles: Role) -> Callable[[User], User]:
+    def check(user: ApiUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, N_("Your role may not use this."))
+        return user
+
+    return check
+
+
 async def verify_csrf(request: Request) -> None:
     """Every state-changing page request carries the CSRF token, as a form field or, from
     HTMX, the X-CSRF-Token header (set once on <body> via hx-headers)."""

@@ -79,12 +79,13 @@ def client(database_url) -> Iterator[TestClient]:
         yield test_client
 
 
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF_HEADER = re.compile(r'"X-CSRF-Token": "([^"]+)"')
 
 
 def csrf_token(client: TestClient, path: str = "/login") -> str:
+    """The token every page carries (on <body hx-headers>) for forms and HTMX alike."""
     page = client.get(path)
-    return CSRF_FIELD.search(page.text).group(1)
+    return CSRF_HEADER.search(page.text).group(1)
 
 
 def sign_in(client: TestClient, username: str, password: str = factories.PASSWORD):

@@ -66,3 +66,43 @@ def personas(session: Session) -> None:
     user(session, "ming", Role.member, township, (first,), display_name="明队员")
     user(session, "otto", Role.member, other_township, (other,), display_name="奥队员")
     user(session, "cai", Role.cadre, village, display_name="蔡书记")
+
+
+def id_number(area: str = "530402", born: str = "19800101", order: int = 123) -> str:
+    """A valid 18-character ID number (order odd for men, even for women)."""
+    from app.domain.identifiers import check_character
+
+    first17 = f"{area}{born}{order:03d}"
+    return first17 + check_character(first17)
+
+
+def household(session: Session, village: str = "瓦窑村", by: str = "alice", **fields):
+    from app.domain.registry import HouseholdForm
+    from app.services.households import create_household
+
+    form = HouseholdForm(
+        village_id=str(region_named(session, village).id),
+        address=fields.pop("address", f"{village}1号"),
+        **fields,
+    )
+    return create_household(session, form, by=user_named(session, by))
+
+
+def person(session: Session, home, by: str = "alice", **fields):
+    from app.domain.registry import PersonForm
+    from app.services.households import add_person
+
+    fields.setdefault("name", "张三")
+    fields.setdefault("id_number", id_number())
+    return add_person(session, home, PersonForm(**fields), by=user_named(session, by))
+
+
+def user_named(session: Session, username: str) -> User:
+    return session.exec(select(User).where(User.username == username)).one()
+
+
+def assign(session: Session, home, username: str) -> None:
+    home.assignee_id = user_id(session, username)
+    session.add(home)
+    session.commit()
+    session.refresh(home)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
@@ -16,6 +17,13 @@ from app.core.config import get_settings
 DEFAULT_LOCALE = "zh_CN"
 LOCALES = {"zh_CN": "中文", "en": "English"}
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
+
+
+class Message(NamedTuple):
+    """A msgid with the values for its %(name)s placeholders, translated where it is shown."""
+
+    text: str
+    values: dict[str, object]
 
 
 def N_(message: str) -> str:
@@ -36,10 +44,13 @@ Gettext = Callable[..., str]
 
 
 def gettext_for(locale: str) -> Gettext:
-    """A ``_`` that translates and then fills %(name)s placeholders from keywords."""
+    """A ``_`` that translates and then fills %(name)s placeholders from keywords (or takes a
+    Message that carries its own values)."""
     catalog = translations(supported(locale))
 
-    def _(message: str, **values: object) -> str:
+    def _(message: str | Message, **values: object) -> str:
+        if isinstance(message, Message):
+            message, values = message.text, {**message.values, **values}
         text = catalog.gettext(message)
         return text % values if values else text
 

@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from app.core.i18n import N_
-from app.models.region import Metric, RegionLevel
+from app.domain.codes import Metric, RegionLevel
 
 RATIO_METRICS = frozenset({Metric.participation_rate, Metric.employee_share})
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from app.core.i18n import Message
+
 
 @dataclass
 class Invalid(Exception):
-    """One message per field that failed; the form is shown again with what was typed."""
+    """One message per field that failed (a msgid, or a Message with values); the form is
+    shown again with what was typed."""
 
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str | Message] = field(default_factory=dict)

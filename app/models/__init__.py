@@ -1,18 +1,36 @@
 """Tables, one module per entity family. Importing this package registers them all."""
 
+from app.domain.codes import (
+    HouseholdKind,
+    InsuranceStatus,
+    Metric,
+    RegionLevel,
+    Relation,
+    Role,
+    SubsidyCategory,
+)
 from app.models.audit import AuditEvent
 from app.models.auth import AuthSession, LoginAttempt
-from app.models.region import Metric, Region, RegionLevel, Target
-from app.models.user import Role, Team, TeamMembership, User
+from app.models.household import Household, Person, PersonKeyGroup, PersonSubsidy
+from app.models.region import Region, Target
+from app.models.user import Team, TeamMembership, User
 
 __all__ = [
     "AuditEvent",
     "AuthSession",
+    "Household",
+    "HouseholdKind",
+    "InsuranceStatus",
     "LoginAttempt",
     "Metric",
+    "Person",
+    "PersonKeyGroup",
+    "PersonSubsidy",
     "Region",
     "RegionLevel",
+    "Relation",
     "Role",
+    "SubsidyCategory",
     "Target",
     "Team",
     "TeamMembership",

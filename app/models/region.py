@@ -2,21 +2,11 @@
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import Column, Index, Numeric, String, text
 from sqlmodel import Field, SQLModel
 
-
-class RegionLevel(StrEnum):
-    """city 市 → county 县/区 → township 乡镇/街道 → village 村/社区; unit is 市本级,
-    the city-run insured units: an administrative level with targets but no households."""
-
-    city = "city"
-    county = "county"
-    township = "township"
-    village = "village"
-    unit = "unit"
+from app.domain.codes import Metric, RegionLevel
 
 
 class Region(SQLModel, table=True):
@@ -27,15 +17,6 @@ class Region(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="region.id", index=True)
     is_demonstration: bool = False
     sort_order: int = 0
-
-
-class Metric(StrEnum):
-    """The figures the plan sets targets for (names fixed by the API contract)."""
-
-    employee_in_work = "employee_in_work"
-    resident_contribution_per_capita = "resident_contribution_per_capita"
-    participation_rate = "participation_rate"
-    employee_share = "employee_share"
 
 
 class Target(SQLModel, table=True):

@@ -1,20 +1,11 @@
 """Accounts and teams."""
 
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-
-class Role(StrEnum):
-    """admin: city staff; lead: team lead (队长); member: vanguard member (协办员 or volunteer);
-    cadre: village cadre (村干部)."""
-
-    admin = "admin"
-    lead = "lead"
-    member = "member"
-    cadre = "cadre"
+from app.domain.codes import Role
 
 
 class User(SQLModel, table=True):
@@ -27,6 +18,16 @@ class User(SQLModel, table=True):
     role: Role = Field(sa_type=String(10))
     region_id: int = Field(foreign_key="region.id", index=True)
     locale: str = Field(default="zh_CN", max_length=10)
+    # The account's own person record (a cadre's account to the cadre).
+    person_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            # use_alter: accounts and people refer to each other (verified_by, person_id).
+            ForeignKey("person.id", use_alter=True, name="fk_user_account_person_id_person"),
+            unique=True,
+        ),
+    )
     is_active: bool = True
     created_at: datetime
 

@@ -49,3 +49,26 @@ def path_name(session: Session, region: Region) -> str:
         names.append(parent.name)
         parent = session.get(Region, parent.parent_id) if parent.parent_id else None
     return " ".join(reversed(names))
+
+
+def subtree_ids(session: Session, region_id: int) -> set[int]:
+    """The region and every region below it."""
+    below: dict[int | None, list[int]] = {}
+    for child_id, parent_id in session.exec(select(Region.id, Region.parent_id)):
+        below.setdefault(parent_id, []).append(child_id)
+    found, frontier = {region_id}, [region_id]
+    while frontier:
+        children = below.get(frontier.pop(), [])
+        found.update(children)
+        frontier.extend(children)
+    return found
+
+
+def villages(session: Session, within: int | None = None) -> list[Region]:
+    """Villages and communities in display order, optionally only those within a region."""
+    allowed = subtree_ids(session, within) if within is not None else None
+    return [
+        region
+        for region, _depth in tree(session)
+        if region.level == RegionLevel.village and (allowed is None or region.id in allowed)
+    ]

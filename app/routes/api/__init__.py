@@ -3,8 +3,9 @@ never reads the browser's session cookie, so it needs no CSRF token."""
 
 from fastapi import APIRouter
 
-from app.routes.api import accounts, regions
+from app.routes.api import accounts, households, regions
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
 router.include_router(regions.router)
+router.include_router(households.router)

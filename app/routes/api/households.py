@@ -1,0 +1,102 @@
+"""The household registry for programs: the same searches, scoping and checks as the pages."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from app.core import clock
+from app.core.db import SessionDep
+from app.deps import ApiUser, api_role
+from app.domain.codes import Role
+from app.domain.registry import HouseholdForm
+from app.domain.validation import Invalid
+from app.models import Household, User
+from app.routes.api.errors import api_gettext
+from app.routes.api.schemas import (
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPageOut,
+    HouseholdSummary,
+    PersonIn,
+    PersonOut,
+)
+from app.services import households, scope
+
+router = APIRouter(tags=["households"])
+
+ApiRegistrar = Annotated[User, Depends(api_role(Role.admin, Role.lead))]
+ApiEditor = Annotated[User, Depends(api_role(Role.admin, Role.lead, Role.member))]
+
+
+def household_or_404(session: SessionDep, user: ApiUser, household_id: int) -> Household:
+    household = scope.household_for(session, user, household_id)
+    if household is None:
+        raise HTTPException(404)
+    return household
+
+
+@router.get("/households", response_model=HouseholdPageOut)
+def household_list(
+    request: Request,
+    user: ApiUser,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=households.MAX_PAGE_SIZE)] = households.PAGE_SIZE,
+):
+    """Filters as on the page: q, village_id, key_group, status, subsidy, plan_list, stale,
+    aged_45_plus."""
+    filters = households.HouseholdFilters.from_query(request.query_params)
+    found = households.search(session, user, filters, clock.today(), page, page_size)
+    return HouseholdPageOut(
+        items=[HouseholdSummary.of(row) for row in found.rows],
+        total=found.total,
+        page=found.page,
+        page_size=found.page_size,
+    )
+
+
+@router.get("/households/{household_id}", response_model=HouseholdOut)
+def household_detail(
+    session: SessionDep, household: Annotated[Household, Depends(household_or_404)]
+):
+    return HouseholdOut.of(households.household_view(session, household, clock.today()))
+
+
+@router.post("/households", response_model=HouseholdOut, status_code=201)
+def create_household(request: Request, body: HouseholdIn, user: ApiRegistrar, session: SessionDep):
+    form = HouseholdForm(**{k: "" if v is None else str(v) for k, v in body.model_dump().items()})
+    try:
+        household = households.create_household(session, form, by=user)
+    except Invalid as invalid:
+        return field_errors(request, invalid)
+    return HouseholdOut.of(households.household_view(session, household, clock.today()))
+
+
+@router.post("/households/{household_id}/people", response_model=PersonOut, status_code=201)
+def add_person(
+    request: Request,
+    body: PersonIn,
+    user: ApiEditor,
+    session: SessionDep,
+    household: Annotated[Household, Depends(household_or_404)],
+):
+    try:
+        person = households.add_person(session, household, body.as_form(), by=user)
+    except Invalid as invalid:
+        return field_errors(request, invalid)
+    except households.DuplicateIdNumber:
+        message = api_gettext(request)(households.DUPLICATE_ID_MESSAGE)
+        return JSONResponse({"detail": message}, status_code=409)
+    view = households.household_view(session, household, clock.today())
+    return next(PersonOut.of(p) for p in view.people if p.person.id == person.id)
+
+
+def field_errors(request: Request, invalid: Invalid) -> JSONResponse:
+    """422 in FastAPI's own shape, each message in the caller's language."""
+    _ = api_gettext(request)
+    detail = [
+        {"loc": ["body", name], "msg": _(message), "type": "value_error"}
+        for name, message in invalid.errors.items()
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)

@@ -1,0 +1,127 @@
+"""The household registry pages: list and search, one household, create and edit."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from app.core import clock
+from app.core.db import SessionDep
+from app.core.templating import render
+from app.deps import CurrentUser, require_role
+from app.domain.codes import Role
+from app.domain.registry import HouseholdForm
+from app.domain.validation import Invalid
+from app.models import Household, User
+from app.services import households, regions, scope
+
+router = APIRouter(prefix="/households")
+
+Registrar = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
+Editor = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
+
+
+def household_or_404(session: SessionDep, user: CurrentUser, household_id: int) -> Household:
+    household = scope.household_for(session, user, household_id)
+    if household is None:
+        raise HTTPException(404)
+    return household
+
+
+ScopedHousehold = Annotated[Household, Depends(household_or_404)]
+
+
+@router.get("")
+def household_list(request: Request, session: SessionDep, user: CurrentUser, page: str = "1"):
+    filters = households.HouseholdFilters.from_query(request.query_params)
+    number = int(page) if page.isdigit() else 1
+    results = households.search(session, user, filters, clock.today(), number)
+    context = {
+        "filters": filters,
+        "results": results,
+        "villages": regions.villages(session, within=user.region_id),
+        "query": request.query_params,
+    }
+    block = "household_rows" if request.headers.get("hx-request") else None
+    return render(request, "households/list.html", context, block=block)
+
+
+def _form_page(request, session, user, form, household=None, errors=None, conflict=False):
+    context = {
+        "form": form,
+        "household": household,
+        "errors": errors or {},
+        "conflict": conflict,
+        "villages": regions.villages(session, within=user.region_id),
+    }
+    status = 409 if conflict else 422 if errors else 200
+    return render(request, "households/form.html", context, status_code=status)
+
+
+@router.get("/new")
+def new_household_page(request: Request, session: SessionDep, user: Registrar):
+    return _form_page(request, session, user, HouseholdForm())
+
+
+@router.post("")
+def create_household(
+    request: Request, session: SessionDep, user: Registrar, form: Annotated[HouseholdForm, Form()]
+):
+    try:
+        household = households.create_household(session, form, by=user)
+    except Invalid as invalid:
+        return _form_page(request, session, user, form, errors=invalid.errors)
+    return RedirectResponse(f"/households/{household.id}", status_code=303)
+
+
+@router.get("/{household_id}")
+def household_page(
+    request: Request, session: SessionDep, user: CurrentUser, household: ScopedHousehold
+):
+    return show_household(request, session, user, household)
+
+
+def show_household(request, session, user, household, revealed: dict[int, str] | None = None):
+    """The household page; ``revealed`` holds full ID numbers just revealed (no-script path)."""
+    context = {
+        "view": households.household_view(session, household, clock.today()),
+        "may_edit": scope.may_edit(user),
+        "may_reveal": scope.may_reveal_id_numbers(user),
+        "revealed": revealed or {},
+    }
+    return render(request, "households/detail.html", context)
+
+
+@router.get("/{household_id}/edit")
+def edit_household_page(
+    request: Request, session: SessionDep, user: Editor, household: ScopedHousehold
+):
+    form = HouseholdForm(
+        **{name: str(getattr(household, name) or "") for name in HouseholdForm.model_fields}
+    )
+    return _form_page(request, session, user, form, household)
+
+
+@router.post("/{household_id}")
+def update_household(
+    request: Request,
+    session: SessionDep,
+    user: Editor,
+    household: ScopedHousehold,
+    form: Annotated[HouseholdForm, Form()],
+    version: Annotated[int, Form()] = 0,
+):
+    try:
+        households.update_household(session, household, form, version, by=user)
+    except Invalid as invalid:
+        return _form_page(request, session, user, form, household, invalid.errors)
+    except households.EditConflict:
+        session.refresh(household)
+        return _form_page(request, session, user, form, household, conflict=True)
+    return RedirectResponse(f"/households/{household.id}", status_code=303)
+
+
+@router.post("/{household_id}/verify")
+def verify_household(session: SessionDep, user: Editor, household: ScopedHousehold):
+    households.mark_verified(session, household, by=user)
+    return RedirectResponse(f"/households/{household.id}", status_code=303)

@@ -1,0 +1,50 @@
+"""Who may see which households: the one place every registry query goes through.
+
+An admin sees every household; a lead those in their region; a member those assigned to them;
+a cadre the household of their own person record. Anything else is answered as absent (404).
+"""
+
+from sqlalchemy import ColumnElement, false, true
+from sqlmodel import Session, col, select
+
+from app.domain.codes import Role
+from app.models import Household, Person, User
+from app.services.regions import subtree_ids
+
+
+def visible_households(session: Session, user: User) -> ColumnElement[bool]:
+    """A condition on Household rows: those the user may see."""
+    if user.role == Role.admin:
+        return true()
+    if user.role == Role.lead:
+        return col(Household.village_id).in_(subtree_ids(session, user.region_id))
+    if user.role == Role.member:
+        return col(Household.assignee_id) == user.id
+    if user.person_id is not None:
+        own = select(Person.household_id).where(Person.id == user.person_id)
+        return col(Household.id).in_(own.scalar_subquery())
+    return false()
+
+
+def household_for(session: Session, user: User, household_id: int) -> Household | None:
+    query = select(Household).where(Household.id == household_id, visible_households(session, user))
+    return session.exec(query).first()
+
+
+def person_for(session: Session, user: User, person_id: int) -> Person | None:
+    query = (
+        select(Person)
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(Person.id == person_id, visible_households(session, user))
+    )
+    return session.exec(query).first()
+
+
+def may_edit(user: User) -> bool:
+    """Cadres read their own record; changing the registry is for the teams and city staff."""
+    return user.role in (Role.admin, Role.lead, Role.member)
+
+
+def may_reveal_id_numbers(user: User) -> bool:
+    """Admins and the leads of the household's region (the scope check comes first)."""
+    return user.role in (Role.admin, Role.lead)

@@ -1,0 +1,82 @@
+"""Demo data: realistic synthetic Yuxi households in the demo accounts' regions."""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import delete
+from sqlmodel import Session, func, select
+
+from app.core import crypto
+from app.demo import load_demo
+from app.domain.identifiers import parse_id_number
+from app.domain.people import age
+from app.models import (
+    AuditEvent,
+    Household,
+    Person,
+    PersonKeyGroup,
+    PersonSubsidy,
+    Region,
+    Team,
+    TeamMembership,
+    User,
+)
+from app.synthetic import Generator
+
+
+@pytest.fixture
+def demo_db(db: Session) -> Session:
+    """The template database without its personas, then the demo loaded."""
+    for table in (AuditEvent, TeamMembership, User, Team, PersonKeyGroup, PersonSubsidy, Person):
+        db.exec(delete(table))
+    db.exec(delete(Household))
+    db.exec(delete(Region).where(Region.level.in_(["township", "village"])))
+    db.commit()
+    load_demo(db, households=120)
+    return db
+
+
+def test_the_demo_has_the_documented_accounts_and_households(demo_db, client):
+    usernames = set(demo_db.exec(select(User.username)))
+    assert usernames == {"admin", "lead1", "member1", "member2", "cadre1"}
+    assert demo_db.exec(select(func.count()).select_from(Household)).one() == 120
+    from tests.conftest import sign_in
+
+    assert sign_in(client, "member1", "vanguard-demo").status_code == 303
+
+
+def test_most_demo_households_are_unassigned(demo_db):
+    assigned = demo_db.exec(select(func.count()).where(Household.assignee_id.is_not(None))).one()
+    assert 0 < assigned < 120 * 0.3
+
+
+def test_the_demo_cadre_is_linked_to_their_own_person_record(demo_db):
+    cadre = demo_db.exec(select(User).where(User.username == "cadre1")).one()
+    own = demo_db.get(Person, cadre.person_id)
+    assert own.is_cadre and own.name == cadre.display_name
+
+
+def test_demo_people_have_valid_yuxi_id_numbers_and_plausible_ages(demo_db):
+    today = date(2026, 11, 29)
+    people = demo_db.exec(select(Person)).all()
+    assert len(people) > 200
+    for person in people[:100]:
+        number = crypto.decrypt(person.id_number_encrypted)
+        parsed = parse_id_number(number, today)
+        assert number.startswith("5304")
+        assert (parsed.birth_date, parsed.sex) == (person.birth_date, person.sex)
+        assert 0 <= age(person.birth_date, today) <= 100
+    statuses = Counter(p.insurance_status for p in people)
+    assert {"none", "resident", "receiving", "stopped"} <= set(statuses)
+
+
+def test_the_generator_is_reproducible_and_never_repeats_an_id_number():
+    first = Generator(7, date(2026, 11, 29))
+    second = Generator(7, date(2026, 11, 29))
+    made = [first.household("瓦窑村", False) for _ in range(300)]
+    again = [second.household("瓦窑村", False) for _ in range(300)]
+    assert [h.address for h in made] == [h.address for h in again]
+    numbers = [p.id_number for h in made for p in h.people]
+    assert len(numbers) == len(set(numbers))
+    assert any(h.credit_code for h in made), "some are small businesses (key group 6)"
