@@ -39,7 +39,7 @@ def household_list(request: Request, session: SessionDep, user: CurrentUser, pag
     context = {
         "filters": filters,
         "results": results,
-        "villages": regions.villages(session, within=user.region_id),
+        "villages": {v.id: v.name for v in regions.villages(session, within=user.region_id)},
         "query": request.query_params,
     }
     block = "household_rows" if request.headers.get("hx-request") else None
@@ -52,7 +52,7 @@ def _form_page(request, session, user, form, household=None, errors=None, confli
         "household": household,
         "errors": errors or {},
         "conflict": conflict,
-        "villages": regions.villages(session, within=user.region_id),
+        "villages": {v.id: v.name for v in regions.villages(session, within=user.region_id)},
     }
     status = 409 if conflict else 422 if errors else 200
     return render(request, "households/form.html", context, status_code=status)
