@@ -4,7 +4,7 @@ never part of a real deployment. Benchmarks ask for city scale (700 000 househol
 
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
 from app.core import clock
@@ -104,31 +104,42 @@ def generate_households(
 
 
 def _insert(session: Session, batch: list[tuple[int, int | None, SyntheticHousehold]], today):
+    """Plain multi-row inserts with ids allocated here: RETURNING over many rows is far slower,
+    and the loader runs alone on a new database."""
     now = clock.now()
-    rows = [_household_row(village_id, assignee, made, now) for village_id, assignee, made in batch]
-    statement = insert(Household).returning(Household.id, sort_by_parameter_order=True)
-    ids = session.scalars(statement, rows).all()
-    people, links = [], []
-    for household_id, (_v, _a, made) in zip(ids, batch, strict=True):
-        for person in made.people:
-            people.append(_person_row(household_id, person, today, now))
-            links.append(person)
-    person_statement = insert(Person).returning(Person.id, sort_by_parameter_order=True)
-    person_ids = session.scalars(person_statement, people).all()
-    groups = [
-        {"person_id": pid, "key_group": g}
-        for pid, p in zip(person_ids, links, strict=True)
-        for g in p.key_groups
-    ]
-    subsidies = [
-        {"person_id": pid, "category": c}
-        for pid, p in zip(person_ids, links, strict=True)
-        for c in p.subsidies
-    ]
-    if groups:
-        session.execute(insert(PersonKeyGroup), groups)
-    if subsidies:
-        session.execute(insert(PersonSubsidy), subsidies)
+    household_id = _next_id(session, Household)
+    person_id = _next_id(session, Person)
+    households, people, groups, subsidies = [], [], [], []
+    for village_id, assignee, made in batch:
+        households.append({"id": household_id, **_household_row(village_id, assignee, made, now)})
+        for member in made.people:
+            people.append({"id": person_id, **_person_row(household_id, member, today, now)})
+            groups += [{"person_id": person_id, "key_group": g} for g in member.key_groups]
+            subsidies += [{"person_id": person_id, "category": c} for c in member.subsidies]
+            person_id += 1
+        household_id += 1
+    for table, rows in (
+        (Household, households),
+        (Person, people),
+        (PersonKeyGroup, groups),
+        (PersonSubsidy, subsidies),
+    ):
+        if rows:
+            session.execute(insert(table), rows)
+    _advance_sequences(session)
+
+
+def _next_id(session: Session, table) -> int:
+    return (session.exec(select(func.max(table.id))).one() or 0) + 1
+
+
+def _advance_sequences(session: Session) -> None:
+    """PostgreSQL's id sequences must move past ids chosen by hand."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("household", "person"):
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
+        session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
 
 
 def _household_row(village_id, assignee, made: SyntheticHousehold, now) -> dict:

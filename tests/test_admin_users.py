@@ -149,3 +149,34 @@ def test_the_team_list_shows_every_team_with_its_people(as_user):
         "红塔区 玉兴街道",
     ):
         assert text in page
+
+
+def link(client, db, username: str, number: str):
+    token = csrf_token(client, "/admin/users")
+    return client.post(
+        f"/admin/users/{user_id(db, username)}/person",
+        data={"id_number": number},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+
+
+def test_an_admin_links_a_cadres_account_to_their_person_record(client, db, as_user):
+    from tests.factories import household, id_number, person
+
+    number = id_number("530402", "19700101", 111)
+    own = person(db, household(db, "瓦窑村"), name="蔡书记", id_number=number, is_cadre=True)
+    as_user("alice")
+    row = link(client, db, "cai", number)
+    assert "本人档案： 蔡书记 530402********" in row.text
+    assert db.get(User, user_id(db, "cai")).person_id == own.id
+    assert link(client, db, "lee", number).text.count("此人已关联其他账号") == 1
+
+
+def test_linking_an_unknown_or_bad_number_explains_and_keeps_it(client, db, as_user):
+    as_user("alice")
+    row = link(client, db, "cai", "53040219700101111")
+    assert "身份证号码应为18位" in row.text
+    assert 'value="53040219700101111"' in row.text
+    from tests.factories import id_number
+
+    assert "未登记持此身份证号码的人员" in link(client, db, "cai", id_number()).text

@@ -82,3 +82,17 @@ def test_an_unknown_page_answers_404_in_chinese(as_user):
     response = as_user("mei").get("/no-such-page")
     assert response.status_code == 404
     assert "未找到" in response.text
+
+
+def test_a_cadre_linked_to_their_record_can_open_their_household(as_user, db):
+    from tests.factories import household, person, user_named
+
+    own = person(db, household(db, "瓦窑村"), name="蔡书记", insurance_status="resident")
+    cai = user_named(db, "cai")
+    cai.person_id = own.id
+    db.add(cai)
+    db.commit()
+    client = as_user("cai")
+    page = client.get("/").text
+    assert "我的参保档案" in page and "城乡居民养老保险" in page
+    assert client.get(f"/households/{own.household_id}").status_code == 200

@@ -26,7 +26,20 @@ def _list_context(session: SessionDep) -> dict:
     return {
         "users": accounts.all_users(session),
         "region_names": regions.path_names(session),
+        "people": accounts.linked_people(session),
+        "errors": {},
+        "typed": "",
     }
+
+
+def _row(request: Request, session: SessionDep, user: User, errors: dict, typed: str = ""):
+    """The user's row again: the swapped fragment for HTMX, the list page otherwise."""
+    context = {**_list_context(session), "errors": {user.id: errors}, "typed": typed}
+    if request.headers.get("hx-request"):
+        return render(request, "users/list.html", {**context, "row": user}, block="user_row")
+    if errors:
+        return render(request, "users/list.html", context, status_code=422)
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.get("")
@@ -92,10 +105,25 @@ def set_active(
         accounts.set_active(session, user, active == "1", by=admin)
     except Invalid as invalid:
         errors = invalid.errors
-    if request.headers.get("hx-request"):
-        context = {**_list_context(session), "row": user, "errors": errors}
-        return render(request, "users/list.html", context, block="user_row")
-    return RedirectResponse("/admin/users", status_code=303)
+    return _row(request, session, user, errors)
+
+
+@router.post("/{user_id}/person")
+def link_person(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    user_id: int,
+    id_number: Annotated[str, Form()] = "",
+):
+    user = user_or_404(session, user_id)
+    errors = {}
+    try:
+        accounts.link_person(session, user, id_number, by=admin)
+    except Invalid as invalid:
+        session.rollback()
+        errors = invalid.errors
+    return _row(request, session, user, errors, id_number)
 
 
 @router.get("/{user_id}/password")

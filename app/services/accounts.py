@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.core import clock
-from app.core.i18n import N_, supported
+from app.core import clock, crypto
+from app.core.i18n import N_, Message, supported
 from app.core.security import hash_password
+from app.domain.identifiers import InvalidIdentifier, parse_id_number
 from app.domain.validation import Invalid
-from app.models import Region, RegionLevel, Role, Team, TeamMembership, User
+from app.models import Person, Region, RegionLevel, Role, Team, TeamMembership, User
 from app.services import audit
 from app.services.auth import close_all_sessions
 
@@ -111,6 +112,37 @@ def reset_password(session: Session, user: User, *, by: User) -> str:
     audit.record(session, "password_reset", user=by, target=f"user:{user.id}")
     session.commit()
     return password
+
+
+def link_person(session: Session, user: User, typed_number: str, *, by: User) -> None:
+    """Point the account at its own person record, found by ID number (blank: unlink)."""
+    person_id = None
+    if typed_number.strip():
+        try:
+            number = parse_id_number(typed_number, clock.today()).number
+        except InvalidIdentifier as invalid:
+            raise Invalid({"person": Message(invalid.message, invalid.values)}) from None
+        found = session.exec(
+            select(Person.id).where(Person.id_number_index == crypto.blind_index(number))
+        ).first()
+        if found is None:
+            raise Invalid({"person": N_("No one with this ID number is registered.")})
+        taken = session.exec(
+            select(User.id).where(User.person_id == found, User.id != user.id)
+        ).first()
+        if taken is not None:
+            raise Invalid({"person": N_("This person is already linked to another account.")})
+        person_id = found
+    user.person_id = person_id
+    session.add(user)
+    audit.record(session, "user_person_linked", user=by, target=f"user:{user.id}", person=person_id)
+    session.commit()
+
+
+def linked_people(session: Session) -> dict[int, Person]:
+    """Each account's own person record, by account id."""
+    query = select(User.id, Person).join(Person, col(Person.id) == User.person_id)
+    return dict(session.exec(query).all())
 
 
 def set_locale(session: Session, user: User, locale: str) -> None:

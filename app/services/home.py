@@ -6,7 +6,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.core import clock
-from app.models import Region, RegionLevel, Role, User
+from app.models import Person, Region, RegionLevel, Role, User
 from app.services import accounts, regions, targets
 
 
@@ -24,6 +24,8 @@ def home_context(session: Session, user: User) -> dict[str, Any]:
     context = identity(session, user)
     if user.role == Role.admin:
         context |= _admin_overview(session)
+    elif user.role == Role.cadre and user.person_id is not None:
+        context["own_person"] = session.get(Person, user.person_id)
     elif user.role in (Role.lead, Role.member):
         context["team_people"] = {
             team.id: accounts.team_people(session, team) for team in context["teams"]

@@ -109,6 +109,14 @@ def test_demo_data_pages_and_api(pg_url):
         assert len(counties) == 9
         assert counties[0]["name"] == "红塔区"
 
+        # The demo loader chose ids itself: new rows must still get fresh ones.
+        with Session(get_engine()) as session:
+            village = session.exec(select(Region).where(Region.name == "瓦窑村")).one()
+        body = {"village_id": village.id, "address": "瓦窑村999号"}
+        response = client.post("/api/v1/households", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        assert client.get("/households?q=瓦窑村999号").status_code == 200
+
 
 def test_downgrade_to_base_and_upgrade_again(pg_url):
     config = alembic_config(pg_url)
