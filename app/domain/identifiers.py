@@ -7,6 +7,7 @@ Messages are msgids (translated where shown) with %(name)s values.
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from stdnum import numdb
 from stdnum.cn import uscc
@@ -132,6 +133,7 @@ def _birth_date(digits: str, today: date) -> date:
     return born
 
 
+@lru_cache(maxsize=8192)
 def _known_county(code: str) -> bool:
     """Whether any edition of GB/T 2260 (as python-stdnum's table holds them) has the code."""
     return any("county" in info for _part, info in numdb.get("cn/loc").info(code)[1:])

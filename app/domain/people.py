@@ -5,8 +5,10 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from app.domain.codes import InsuranceStatus
+from app.domain.pension import retirement
 
 ADULT_AGE = 16
 PRECISE_LIST_AGE = 45  # 45 and over are worked from precise lists (plan 二(六)2)
@@ -87,9 +89,13 @@ def plan_lists(person: PersonFacts, today: date) -> set[PlanList]:
 
 
 def retirement_date(birth_date: date, sex: str) -> date:
-    """The day a person reaches the statutory employee-pension age under the 2025 reform, for
-    the default categories (men M60, women F55): pension-rules.md §3."""
-    original_years, first_cohort = (60, 1965) if sex == "M" else (55, 1970)
-    n = (birth_date.year - first_cohort) * 12 + birth_date.month
-    delay = 0 if n <= 0 else min(36, -(-n // 4))
-    return add_months(birth_date, original_years * 12 + delay)
+    """The first day of the month a person reaches the statutory employee-pension age under
+    the 2025 reform, in the default categories (men M60, women F55)."""
+    return _retirement_month(birth_date.year, birth_date.month, sex)
+
+
+@lru_cache(maxsize=4096)
+def _retirement_month(year: int, month: int, sex: str) -> date:
+    """The age depends on the birth month only, so whole lists reuse a few hundred answers."""
+    reached = retirement(date(year, month, 1), "M60" if sex == "M" else "F55").statutory_month
+    return date(int(reached[:4]), int(reached[5:7]), 1)
