@@ -12,6 +12,7 @@ from app.domain.codes import (
 from app.models.audit import AuditEvent
 from app.models.auth import AuthSession, LoginAttempt
 from app.models.household import Household, Person, PersonKeyGroup, PersonSubsidy
+from app.models.imports import ImportJob, ImportReview
 from app.models.region import Region, Target
 from app.models.user import Team, TeamMembership, User
 
@@ -20,6 +21,8 @@ __all__ = [
     "AuthSession",
     "Household",
     "HouseholdKind",
+    "ImportJob",
+    "ImportReview",
     "InsuranceStatus",
     "LoginAttempt",
     "Metric",
