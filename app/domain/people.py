@@ -8,7 +8,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from app.domain.codes import InsuranceStatus
-from app.domain.pension import retirement
+from app.domain.pension import statutory_month
 
 ADULT_AGE = 16
 PRECISE_LIST_AGE = 45  # 45 and over are worked from precise lists (plan 二(六)2)
@@ -97,5 +97,4 @@ def retirement_date(birth_date: date, sex: str) -> date:
 @lru_cache(maxsize=4096)
 def _retirement_month(year: int, month: int, sex: str) -> date:
     """The age depends on the birth month only, so whole lists reuse a few hundred answers."""
-    reached = retirement(date(year, month, 1), "M60" if sex == "M" else "F55").statutory_month
-    return date(int(reached[:4]), int(reached[5:7]), 1)
+    return statutory_month(date(year, month, 1), "M60" if sex == "M" else "F55")

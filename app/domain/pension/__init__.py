@@ -12,6 +12,7 @@ from app.domain.pension.calculator import (
     estimate,
     retirement,
     standard_options,
+    statutory_month,
 )
 from app.domain.pension.parameters import Parameters, default_parameters, load_parameters
 from app.domain.pension.shapes import (
@@ -41,5 +42,6 @@ __all__ = [
     "load_parameters",
     "retirement",
     "standard_options",
+    "statutory_month",
     "subsidy_group",
 ]

@@ -110,6 +110,15 @@ def retirement(
     )
 
 
+def statutory_month(
+    birth_date: date, category: str = "M60", parameters: Parameters | None = None
+) -> date:
+    """The first day of the month the statutory age is reached. Unlike ``retirement`` it needs
+    no minimum-years table, so it answers for any birth date (people long retired too)."""
+    lookup = Lookup(parameters or default_parameters(), {})
+    return statutory(Month.of(birth_date), category_rule(lookup, category)).month.first_day()
+
+
 def standard_options(
     calc_year: int,
     current_tier: int | None = None,
