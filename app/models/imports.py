@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, String
+from sqlalchemy import JSON, Column, LargeBinary, String
 from sqlmodel import Field, SQLModel
 
 
@@ -32,6 +32,9 @@ class ImportJob(SQLModel, table=True):
     )
     unknown_columns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     failure: str = Field(default="", max_length=500)
+    # The uploaded file, encrypted (it holds ID numbers), kept from a dry run until it is
+    # committed or discarded.
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class ImportReview(SQLModel, table=True):

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("errors", sa.JSON(), nullable=False),
         sa.Column("unknown_columns", sa.JSON(), nullable=False),
         sa.Column("failure", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["user_account.id"],
