@@ -4,10 +4,11 @@ never part of a real deployment. Benchmarks ask for city scale (700 000 househol
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, text
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from app.core import clock
+from app.core.db import bulk_insert
 from app.domain.codes import RegionLevel, Role
 from app.domain.identifiers import parse_id_number
 from app.domain.registry import PersonValues
@@ -124,8 +125,7 @@ def _insert(session: Session, batch: list[tuple[int, int | None, SyntheticHouseh
         (PersonKeyGroup, groups),
         (PersonSubsidy, subsidies),
     ):
-        if rows:
-            session.execute(insert(table), rows)
+        bulk_insert(session, table, rows)
     _advance_sequences(session)
 
 

@@ -13,7 +13,17 @@ from app.core.i18n import N_, gettext_for
 from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware
 from app.core.templating import STATIC_DIR, render, request_locale
 from app.deps import LoginRequired, verify_csrf
-from app.routes import auth, docs, home, households, people, targets, teams, users
+from app.routes import (
+    auth,
+    docs,
+    home,
+    households,
+    imports,
+    people,
+    targets,
+    teams,
+    users,
+)
 from app.routes.api import router as api_router
 from app.routes.api.errors import api_gettext
 
@@ -43,7 +53,17 @@ def create_app() -> FastAPI:
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
 
     pages = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-    for module in (auth, home, households, people, users, teams, targets, docs):
+    for module in (
+        auth,
+        home,
+        households,
+        people,
+        imports,
+        users,
+        teams,
+        targets,
+        docs,
+    ):
         pages.include_router(module.router)
     app.include_router(pages)
     app.include_router(api_router)

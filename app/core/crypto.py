@@ -31,11 +31,19 @@ def _current_keys() -> tuple[Fernet, bytes]:
 
 
 def encrypt(value: str) -> str:
-    return _current_keys()[0].encrypt(value.encode()).decode()
+    return encrypt_bytes(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
-    return _current_keys()[0].decrypt(token.encode()).decode()
+    return decrypt_bytes(token.encode()).decode()
+
+
+def encrypt_bytes(value: bytes) -> bytes:
+    return _current_keys()[0].encrypt(value)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _current_keys()[0].decrypt(token)
 
 
 def blind_index(value: str) -> str:

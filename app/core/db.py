@@ -40,3 +40,9 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def bulk_insert(session: Session, model: type, rows: list[dict]) -> None:
+    """One executemany through Core: the ORM's bulk path splits such rows into many statements."""
+    if rows:
+        session.connection().execute(model.__table__.insert(), rows)

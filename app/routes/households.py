@@ -10,10 +10,12 @@ from app.core.db import SessionDep
 from app.core.templating import render
 from app.deps import CurrentUser, require_role
 from app.domain.codes import Role
+from app.domain.imports import template_headers
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid
 from app.models import Household, User
-from app.services import households, regions, scope
+from app.routes.files import attachment
+from app.services import exports, households, regions, scope
 
 router = APIRouter(prefix="/households")
 
@@ -44,6 +46,18 @@ def household_list(request: Request, session: SessionDep, user: CurrentUser, pag
     }
     block = "household_rows" if request.headers.get("hx-request") else None
     return render(request, "households/list.html", context, block=block)
+
+
+@router.get("/export.{suffix}")
+def export(request: Request, session: SessionDep, user: Registrar, suffix: str, full: str = ""):
+    """The filtered list as .xlsx or .csv, numbers masked unless an admin asks (recorded)."""
+    if suffix not in ("xlsx", "csv"):
+        raise HTTPException(404)
+    filters = households.HouseholdFilters.from_query(request.query_params)
+    rows = exports.rows(session, user, filters, clock.today(), full == "1")
+    write = exports.as_xlsx if suffix == "xlsx" else exports.as_csv
+    name = f"住户名单-{clock.today().isoformat()}.{suffix}"
+    return attachment(write(template_headers(), rows), name)
 
 
 def _form_page(request, session, user, form, household=None, errors=None, conflict=False):

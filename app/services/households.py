@@ -112,7 +112,7 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> HouseholdPage:
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
-    conditions = [visible_households(session, user), *_filter_conditions(filters, today)]
+    conditions = [visible_households(session, user), *filter_conditions(filters, today)]
     total = session.exec(select(func.count()).select_from(Household).where(*conditions)).one()
     people_count = (
         select(func.count())
@@ -140,7 +140,7 @@ def search(
     return HouseholdPage(rows, total, page, page_size)
 
 
-def _filter_conditions(filters: HouseholdFilters, today: date) -> list[ColumnElement[bool]]:
+def filter_conditions(filters: HouseholdFilters, today: date) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
         conditions.append(_matches(filters.q, today))
@@ -367,7 +367,7 @@ def add_person(session: Session, household: Household, form: PersonForm, *, by: 
     )
     session.add(person)
     session.flush()
-    _replace_links(session, person, values)
+    replace_links(session, person, values)
     audit.record(
         session, "person_added", user=by, target=f"person:{person.id}", household=household.id
     )
@@ -385,7 +385,7 @@ def update_person(
     columns = person_columns(values)
     changed = [name for name, value in columns.items() if getattr(person, name) != value]
     _save(session, person, version, columns, by)
-    _replace_links(session, person, values)
+    replace_links(session, person, values)
     audit.record(session, "person_changed", user=by, target=f"person:{person.id}", fields=changed)
     return _commit(session, person)
 
@@ -450,7 +450,8 @@ def _refuse_duplicate(session: Session, number: str, person: Person | None) -> N
         raise DuplicateIdNumber(*found)
 
 
-def _replace_links(session: Session, person: Person, values) -> None:
+def replace_links(session: Session, person: Person, values: PersonValues) -> None:
+    """The person's key groups and hardship categories become the checked values'."""
     for table in (PersonKeyGroup, PersonSubsidy):
         for link in session.exec(select(table).where(table.person_id == person.id)):
             session.delete(link)

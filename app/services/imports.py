@@ -1,0 +1,438 @@
+"""Importing department lists: a dry run reports every row's problems before anything is
+written; a commit writes the valid rows in one transaction per batch, matching people by ID
+number (updated, never doubled) and sending look-alikes to a review queue."""
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from app.core import clock, crypto
+from app.core.db import bulk_insert, get_engine
+from app.core.i18n import N_, Message
+from app.domain.codes import RegionLevel
+from app.domain.imports import CheckedRow, RowError, Table, check_rows, read_table
+from app.domain.registry import PersonForm, PersonValues, check_person
+from app.domain.validation import Invalid
+from app.models import (
+    Household,
+    ImportJob,
+    ImportReview,
+    Person,
+    PersonKeyGroup,
+    PersonSubsidy,
+    Region,
+    User,
+)
+from app.services import audit
+from app.services.households import DUPLICATE_ID_MESSAGE, person_columns, replace_links
+from app.services.regions import subtree_ids
+
+# Up to this many rows an import answers at once; larger files run in the background.
+SYNC_ROWS = 2000
+BATCH = 1000
+
+
+def start(session: Session, filename: str, content: bytes, user: User, dry_run: bool):
+    """Read the file (UnreadableFile when it cannot be) and open its job. Returns the job and
+    the table to ``run``; a dry run keeps the file, encrypted, for the commit that may follow."""
+    table = read_table(filename, content)
+    job = ImportJob(
+        filename=filename[:200],
+        created_by_id=user.id,
+        created_at=clock.now(),
+        dry_run=dry_run,
+        rows=len(table.rows),
+        unknown_columns=table.unknown_columns,
+        content=crypto.encrypt_bytes(content) if dry_run else None,
+    )
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    return job, table
+
+
+def commit_from_dry_run(session: Session, dry_run: ImportJob, user: User):
+    """A new committing job from the file kept by a dry run (the dry run's file is dropped)."""
+    content = crypto.decrypt_bytes(dry_run.content)
+    dry_run.content = None
+    session.add(dry_run)
+    return start(session, dry_run.filename, content, user, dry_run=False)
+
+
+def run_in_background(job_id: int, table: Table, user_id: int) -> None:
+    """For BackgroundTasks: the same work in a session of its own."""
+    with Session(get_engine()) as session:
+        run(session, session.get(ImportJob, job_id), table, session.get(User, user_id))
+
+
+def run(session: Session, job: ImportJob, table: Table, user: User) -> ImportJob:
+    try:
+        _run(session, job, table, user)
+    except Exception as error:
+        session.rollback()
+        job = session.get(ImportJob, job.id)
+        job.status, job.failure = "failed", type(error).__name__
+        job.finished_at = clock.now()
+        session.add(job)
+        session.commit()
+        raise
+    return job
+
+
+def _run(session: Session, job: ImportJob, table: Table, user: User) -> None:
+    villages = VillageIndex(session, user)
+    finder = HouseholdFinder(session, clock.now())
+    first_row: dict[str, int] = {}
+    batch: list[tuple[CheckedRow, int]] = []
+    for result in check_rows(table, clock.today()):
+        if isinstance(result, list):
+            _report(job, result)
+        else:
+            error = villages.problem(result, table) or _repeat(result, first_row, table)
+            if error:
+                _report(job, [error])
+            else:
+                job.valid += 1
+                batch.append((result, villages.id_of(result)))
+        job.processed += 1
+        if len(batch) == BATCH:
+            _flush(session, job, batch, user, finder)
+            batch = []
+    _flush(session, job, batch, user, finder)
+    job.status, job.finished_at = "done", clock.now()
+    if not job.dry_run:
+        counts = {"created": job.created, "updated": job.updated, "to_review": job.to_review}
+        audit.record(session, "import_committed", user=user, target=f"import:{job.id}", **counts)
+    session.add(job)
+    session.commit()
+
+
+def _flush(session: Session, job: ImportJob, batch, user: User, finder: "HouseholdFinder"):
+    """One transaction: the batch's changes and the job's progress commit together."""
+    if not job.dry_run and batch:
+        _apply(session, job, batch, user, finder)
+    session.add(job)
+    session.commit()
+
+
+def _report(job: ImportJob, errors: Iterable[RowError]) -> None:
+    job.errors = [
+        *job.errors,
+        *(
+            {
+                "row": e.row,
+                "column": e.column,
+                "message": e.message.text,
+                "values": e.message.values,
+            }
+            for e in errors
+        ),
+    ]
+
+
+def _repeat(row: CheckedRow, first_row: dict[str, int], table: Table) -> RowError | None:
+    number = row.person.id_number.number
+    if number in first_row:
+        column = table.headers[table.fields["id_number"]]
+        message = Message(N_("The same ID number as row %(row)s."), {"row": first_row[number]})
+        return RowError(row.row, column, message)
+    first_row[number] = row.row
+    return None
+
+
+class VillageIndex:
+    """Township and village names as the file has them → the village, within the user's region."""
+
+    def __init__(self, session: Session, user: User) -> None:
+        allowed = subtree_ids(session, user.region_id)
+        regions = {r.id: r for r in session.exec(select(Region))}
+        self.ids: dict[tuple[str, str], int] = {}
+        self.outside: set[tuple[str, str]] = set()
+        for region in regions.values():
+            parent = regions.get(region.parent_id)
+            if region.level != RegionLevel.village or parent is None:
+                continue
+            key = (parent.name, region.name)
+            if region.id in allowed:
+                self.ids[key] = region.id
+            else:
+                self.outside.add(key)
+
+    def problem(self, row: CheckedRow, table: Table) -> RowError | None:
+        key = (row.township, row.village)
+        if key in self.ids:
+            return None
+        if key in self.outside:
+            message = N_("This village is outside your region.")
+        else:
+            message = N_("No village %(village)s in %(township)s: check both names.")
+        return RowError(
+            row.row, "村/社区", Message(message, {"village": key[1], "township": key[0]})
+        )
+
+    def id_of(self, row: CheckedRow) -> int:
+        return self.ids[(row.township, row.village)]
+
+
+def _apply(
+    session: Session,
+    job: ImportJob,
+    batch: list[tuple[CheckedRow, int]],
+    user: User,
+    finder: "HouseholdFinder",
+):
+    by_index = {crypto.blind_index(row.person.id_number.number): (row, v) for row, v in batch}
+    known = session.exec(select(Person).where(col(Person.id_number_index).in_(by_index)))
+    now = clock.now()
+    for person in known:
+        row, _village = by_index.pop(person.id_number_index)
+        _update(session, person, row, now, user)
+        job.updated += 1
+    fresh = list(by_index.values())
+    look_alikes = _look_alikes(session, fresh)
+    to_create = []
+    for row, village_id in fresh:
+        candidate = look_alikes.get((row.person.name, row.person.id_number.birth_date, village_id))
+        if candidate is None:
+            to_create.append((row, village_id))
+        else:
+            session.add(_review(job, row, village_id, candidate))
+            job.to_review += 1
+    households = finder.resolve(to_create)
+    new_people = [(households[finder.key(row, v)], row) for row, v in to_create]
+    _insert_people(session, new_people, now, user)
+    job.created += len(new_people)
+
+
+def _update(session: Session, person: Person, row: CheckedRow, now, user: User) -> None:
+    for name, value in person_columns(row.person).items():
+        if name != "id_number_encrypted":  # same number: keep the stored ciphertext
+            setattr(person, name, value)
+    person.updated_at = person.verified_at = now
+    person.verified_by_id = user.id
+    session.add(person)
+    replace_links(session, person, row.person)
+
+
+def _look_alikes(session: Session, rows: list[tuple[CheckedRow, int]]) -> dict[tuple, int]:
+    """Registered people with a new row's name, birth date and village."""
+    if not rows:
+        return {}
+    names = {row.person.name for row, _v in rows}
+    births = {row.person.id_number.birth_date for row, _v in rows}
+    query = (
+        select(Person.id, Person.name, Person.birth_date, Household.village_id)
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(col(Person.name).in_(names), col(Person.birth_date).in_(births))
+    )
+    return {(name, born, village): pid for pid, name, born, village in session.exec(query)}
+
+
+def _review(job: ImportJob, row: CheckedRow, village_id: int, candidate: int) -> ImportReview:
+    values = row.person
+    data = {
+        "name": values.name,
+        "id_number": crypto.encrypt(values.id_number.number),
+        "id_number_masked": values.id_number.masked,
+        "phone": values.phone,
+        "relation": values.relation,
+        "insurance_status": values.insurance_status,
+        "resident_tier": values.resident_tier,
+        "years_paid": values.years_paid,
+        "stopped_since": values.stopped_since.isoformat() if values.stopped_since else None,
+        "key_groups": sorted(values.key_groups),
+        "subsidy_categories": sorted(values.subsidy_categories),
+        "occupation": values.occupation,
+        "is_cadre": values.is_cadre,
+        "address": row.address,
+        "household_key": row.household_key,
+        "village_group": row.village_group,
+        "grid": row.grid,
+    }
+    return ImportReview(
+        job_id=job.id, row=row.row, candidate_person_id=candidate, village_id=village_id, data=data
+    )
+
+
+class HouseholdFinder:
+    """Households are grouped by 户号 within a village, else by address. A batch's households
+    are found, and the missing ones created, with a few set-wise queries."""
+
+    def __init__(self, session: Session, now) -> None:
+        self.session, self.now = session, now
+        self.cache: dict[tuple[int, str, str], int] = {}
+
+    @staticmethod
+    def key(row: CheckedRow, village_id: int) -> tuple[int, str, str]:
+        if row.household_key:
+            return (village_id, "household_key", row.household_key)
+        return (village_id, "address", row.address)
+
+    def resolve(self, rows: list[tuple[CheckedRow, int]]) -> dict[tuple[int, str, str], int]:
+        wanted = {self.key(row, village_id): row for row, village_id in rows}
+        missing = {key: row for key, row in wanted.items() if key not in self.cache}
+        self.cache.update(self._existing(missing))
+        new = {key: row for key, row in missing.items() if key not in self.cache}
+        if new:
+            bulk_insert(self.session, Household, [self._values(k, r) for k, r in new.items()])
+            self.cache.update(self._existing(new))
+        return self.cache
+
+    def _existing(self, keys: dict) -> dict[tuple[int, str, str], int]:
+        if not keys:
+            return {}
+        villages = {village for village, _kind, _text in keys}
+        found: dict[tuple[int, str, str], int] = {}
+        for kind in ("household_key", "address"):
+            texts = {text for _village, k, text in keys if k == kind}
+            if not texts:
+                continue
+            column = getattr(Household, kind)
+            query = (
+                select(Household.id, Household.village_id, column)
+                .where(col(Household.village_id).in_(villages), col(column).in_(texts))
+                .order_by(Household.id.desc())  # the earliest household wins
+            )
+            for household_id, village, text in self.session.exec(query):
+                if (village, kind, text) in keys:
+                    found[(village, kind, text)] = household_id
+        return found
+
+    def _values(self, key: tuple[int, str, str], row: CheckedRow) -> dict:
+        return {
+            "address": row.address or row.household_key,
+            "household_key": row.household_key or None,
+            "village_id": key[0],
+            "village_group": row.village_group,
+            "grid": row.grid,
+            "kind": "household",
+            "notes": "",
+            "version": 1,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+
+
+def _insert_people(session: Session, people: list[tuple[int, CheckedRow]], now, user: User):
+    """Plain multi-row inserts, then the new ids read back by their unique blind index."""
+    if not people:
+        return
+    rows = [
+        {
+            **person_columns(row.person),
+            "household_id": household_id,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "verified_at": now,
+            "verified_by_id": user.id,
+        }
+        for household_id, row in people
+    ]
+    bulk_insert(session, Person, rows)
+    indexes = [row["id_number_index"] for row in rows]
+    ids = dict(
+        session.exec(
+            select(Person.id_number_index, Person.id).where(
+                col(Person.id_number_index).in_(indexes)
+            )
+        ).all()
+    )
+    groups, subsidies = [], []
+    for (_household_id, row), stored in zip(people, rows, strict=True):
+        person_id = ids[stored["id_number_index"]]
+        groups += [{"person_id": person_id, "key_group": g} for g in row.person.key_groups]
+        subsidies += [
+            {"person_id": person_id, "category": c} for c in row.person.subsidy_categories
+        ]
+    bulk_insert(session, PersonKeyGroup, groups)
+    bulk_insert(session, PersonSubsidy, subsidies)
+
+
+# --- the review queue ------------------------------------------------------------------------
+
+
+def pending_reviews(session: Session, user: User) -> list[tuple[ImportReview, Person, Household]]:
+    query = (
+        select(ImportReview, Person, Household)
+        .join(Person, col(Person.id) == ImportReview.candidate_person_id)
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(ImportReview.status == "pending")
+        .where(col(ImportReview.village_id).in_(subtree_ids(session, user.region_id)))
+        .order_by(ImportReview.id)
+    )
+    return list(session.exec(query))
+
+
+def merge(session: Session, review: ImportReview, *, by: User) -> None:
+    """The row is the registered person: their record takes the imported values, number too."""
+    person = session.get(Person, review.candidate_person_id)
+    values = _reviewed_values(review)
+    _refuse_taken_number(session, values, person.id)
+    for name, value in person_columns(values).items():
+        setattr(person, name, value)
+    person.updated_at = person.verified_at = clock.now()
+    person.verified_by_id = by.id
+    session.add(person)
+    replace_links(session, person, values)
+    _decide(session, review, "merged", by)
+
+
+def keep_apart(session: Session, review: ImportReview, *, by: User) -> None:
+    """Two people after all: the row becomes a person of their own."""
+    values = _reviewed_values(review)
+    _refuse_taken_number(session, values, None)
+    data = review.data
+    row = CheckedRow(
+        row=review.row,
+        person=values,
+        township="",
+        village="",
+        address=data["address"],
+        household_key=data["household_key"],
+        village_group=data["village_group"],
+        grid=data["grid"],
+    )
+    now = clock.now()
+    finder = HouseholdFinder(session, now)
+    household_id = finder.resolve([(row, review.village_id)])[finder.key(row, review.village_id)]
+    _insert_people(session, [(household_id, row)], now, by)
+    _decide(session, review, "kept_apart", by)
+
+
+def _reviewed_values(review: ImportReview) -> PersonValues:
+    data = review.data
+    form = PersonForm(
+        name=data["name"],
+        id_number=crypto.decrypt(data["id_number"]),
+        phone=data["phone"] or "",
+        relation=data["relation"],
+        key_groups=[str(g) for g in data["key_groups"]],
+        insurance_status=data["insurance_status"],
+        resident_tier=str(data["resident_tier"] or ""),
+        years_paid="" if data["years_paid"] is None else str(data["years_paid"]),
+        stopped_since=data["stopped_since"] or "",
+        subsidy_categories=data["subsidy_categories"],
+        occupation=data["occupation"],
+        is_cadre=data["is_cadre"],
+    )
+    return check_person(form, clock.today())
+
+
+def _refuse_taken_number(session: Session, values: PersonValues, person_id: int | None) -> None:
+    query = select(Person.id).where(
+        Person.id_number_index == crypto.blind_index(values.id_number.number)
+    )
+    if person_id is not None:
+        query = query.where(Person.id != person_id)
+    if session.exec(query).first() is not None:
+        raise Invalid({"review": DUPLICATE_ID_MESSAGE})
+
+
+def _decide(session: Session, review: ImportReview, status: str, by: User) -> None:
+    review.status, review.decided_by_id, review.decided_at = status, by.id, clock.now()
+    session.add(review)
+    target = f"import_review:{review.id}"
+    person = review.candidate_person_id
+    audit.record(session, f"import_review_{status}", user=by, target=target, person=person)
+    session.commit()
