@@ -50,6 +50,14 @@ def create_user_command(args: argparse.Namespace) -> None:
         print(f"Created {user.role} {user.username}.")
 
 
+def release_claims(_args: argparse.Namespace) -> None:
+    from app.core import clock
+    from app.services.assignments import release_idle_claims
+
+    with Session(get_engine()) as session:
+        print(f"{release_idle_claims(session, clock.today())} idle claims returned to their pools.")
+
+
 def serve(_args: argparse.Namespace) -> None:
     import uvicorn
 

@@ -1,6 +1,9 @@
 """How code values are named on screen (msgids, translated when shown). A glossary, too."""
 
+from datetime import date
 from decimal import Decimal
+
+from babel.dates import format_skeleton
 
 from app.core import i18n
 from app.core.i18n import N_, gettext_for
@@ -13,8 +16,10 @@ from app.domain.codes import (
     Role,
     SubsidyCategory,
 )
+from app.domain.pension.subsidy import GROUPS
 from app.domain.people import PlanList
 from app.domain.targets import RATIO_METRICS
+from app.domain.worklist import Section
 
 ROLES = {
     Role.admin: N_("City staff"),
@@ -87,6 +92,36 @@ PLAN_LISTS = {
     PlanList.stopped_paying: N_("Stopped paying the employee pension"),
 }
 
+WORKLIST_SECTIONS = {
+    Section.due: N_("Follow-up due"),
+    Section.new: N_("Not contacted yet"),
+    Section.plan: N_("On a plan list"),
+    Section.other: N_("Others"),
+}
+
+ASSIGNMENT_KINDS = {
+    "assign": N_("Assigned"),
+    "reassign": N_("Reassigned"),
+    "unassign": N_("Unassigned"),
+    "move": N_("Moved with the member's list"),
+    "claim": N_("Claimed from the pool"),
+    "release": N_("Returned to the pool (idle)"),
+}
+
+# Outcome codes (api.md): printed on walk sheets now, recorded by visits later.
+OUTCOMES = {
+    "join_resident": N_("Join the resident pension"),
+    "raise_tier": N_("Raise the tier"),
+    "join_flexible": N_("Join as a flexible worker"),
+    "resume_paying": N_("Resume paying"),
+    "extend_paying": N_("Pay on past retirement age"),
+    "buy_back": N_("Back payment"),
+    "insured_elsewhere": N_("Insured elsewhere"),
+    "undecided": N_("Undecided"),
+    "refused": N_("Refused"),
+    "not_eligible": N_("Not eligible"),
+}
+
 HOUSEHOLD_KINDS = {
     HouseholdKind.household: N_("Household"),
     HouseholdKind.entity: N_("Business (individual business or small firm)"),
@@ -110,3 +145,184 @@ def figure(metric: Metric, value: Decimal, locale: str) -> str:
     if metric == Metric.employee_in_work:
         return gettext_for(locale)(N_("%(count)s people"), count=i18n.number(value, locale))
     return i18n.money(value, locale)
+
+
+# --- the benefit calculator (算一笔账) ----------------------------------------------------------
+
+# The calculator's subsidy groups (api.md) are the hardship categories that change the sums.
+SUBSIDY_GROUPS = {
+    group: SUBSIDY_CATEGORIES[group] if group in SUBSIDY_CATEGORIES else N_("None")
+    for group in GROUPS
+}
+
+PENSION_CATEGORIES = {
+    "M60": N_("Man (originally 60)"),
+    "F55": N_("Woman, cadre or flexible worker (originally 55)"),
+    "F50": N_("Woman worker (originally 50)"),
+}
+
+PARAMETER_REGIONS = {"yuxi": N_("Yuxi"), "yunnan": N_("Yunnan"), "national": N_("National")}
+
+CONFIDENCE = {
+    "H": N_("H — law or State Council text"),
+    "M": N_("M — consistent secondary sources"),
+    "L": N_("L — single source: to confirm"),
+    "?": N_("? — not found: placeholder"),
+}
+
+PARAMETER_SERIES = {
+    "resident_basic_pension": N_("Resident basic pension (national minimum)"),
+    "resident_basic_topup": N_("Local top-up of the resident basic pension"),
+    "resident_long_contribution_extra": N_("Extra for long contribution (resident)"),
+    "resident_tier_menu": N_("Resident contribution tiers"),
+    "resident_top_tier": N_("Highest resident tier"),
+    "resident_subsidy_floor": N_("National floor of the contribution subsidy"),
+    "resident_subsidy_ladder": N_("Government contribution subsidy per tier"),
+    "resident_account_divisor": N_("Resident account divisor"),
+    "resident_benefit_age": N_("Resident benefit age"),
+    "resident_minimum_years": N_("Resident minimum contribution years"),
+    "resident_scheme_start": N_("Local start of the resident scheme"),
+    "resident_interest_rate": N_("Resident account crediting rate"),
+    "hardship_paid_on_behalf": N_("Paid on behalf of hardship groups"),
+    "employee_contribution_rate": N_("Flexible worker contribution rate"),
+    "employee_account_rate": N_("Individual account share of the base"),
+    "employee_base_range": N_("Base range (percent of the average wage)"),
+    "employee_base_limits": N_("Contribution base limits"),
+    "employee_average_wage": N_("Average monthly wage (all urban units)"),
+    "employee_benefit_base": N_("Benefit calculation base"),
+    "employee_basic_accrual": N_("Basic pension accrual per year"),
+    "employee_account_divisor": N_("Account divisor by retirement age"),
+    "divisor_rule": N_("Divisor rule for ages with months"),
+    "employee_interest_rate": N_("Employee account crediting rate"),
+    "transitional_pension_coefficient": N_("Transitional pension coefficient"),
+    "deemed_service_before": N_("Deemed service cut-off"),
+    "minimum_contribution_years": N_("Employee minimum contribution years"),
+    "retirement_age_rules": N_("Retirement-age reform rules"),
+    "female_default_category": N_("Default original retirement age for women"),
+    "flexible_retirement_window": N_("Flexible retirement window"),
+    "employment_difficulty_subsidy_share": N_("Employment-difficulty subsidy share"),
+    "employment_difficulty_subsidy_months": N_("Employment-difficulty subsidy duration"),
+    "long_extension_months": N_("Months of extra payments that call for a talk"),
+}
+
+# What each calculator flag tells the person (pension-rules.md §5), with the values the result
+# has; "code.scheme" words a flag differently for one scheme. In the order the page lists them:
+# what the person must act on first, the assumptions last.
+PENSION_FLAGS = {
+    "short_of_minimum_years": N_(
+        "With the years paid so far, %(months)s months are still missing at retirement age: "
+        "keep paying until %(until)s."
+    ),
+    "short_of_minimum_years.resident": N_(
+        "With the years paid so far, %(years)s years are missing at 60: a back payment of "
+        "%(cost)s, without government subsidy."
+    ),
+    "past_statutory_age": N_(
+        "Already past the statutory retirement age: only extra payments are possible, and the "
+        "pension is never paid for earlier months."
+    ),
+    "past_benefit_age": N_(
+        "Already 60: the pension starts after the payment and is never paid for earlier months."
+    ),
+    "local_rule_required": N_(
+        "Already 60 and never enrolled: whether a one-off back payment is allowed is a local "
+        "rule. Ask the social insurance office first."
+    ),
+    "basic_pension_only": N_(
+        "Already 60 when the resident scheme started locally: the basic pension is paid "
+        "without contributions, if no other public pension is drawn."
+    ),
+    "transition_group": N_(
+        "Fewer than 15 years from 60 when the resident scheme started locally: %(min_years)s "
+        "years of contributions are needed."
+    ),
+    "raised_minimum_years": N_(
+        "Reaching retirement age in %(year)s, the minimum is %(min_years)s years of "
+        "contributions (it rises from 2030)."
+    ),
+    "long_extension": N_(
+        "More than 5 years of extra payments: also consider moving to the resident scheme, or "
+        "a one-off payment where the rules allow."
+    ),
+    "transfer_to_resident_option": N_(
+        "Instead of paying on, the person may move to the resident scheme: the row “Moved to "
+        "the resident scheme instead” shows what it would pay."
+    ),
+    "transfer_local_rule": N_(
+        "After a move to the resident scheme the lowest tier and whole years are assumed; the "
+        "details are local rules."
+    ),
+    "buyback_local_rule": N_(
+        "Which years may be bought back, and at which tier, is a local rule: confirm with the "
+        "social insurance office."
+    ),
+    "paid_on_behalf": N_(
+        "The government pays the lowest tier for documented hardship groups; for a higher "
+        "tier the person pays the difference."
+    ),
+    "employment_difficulty_subsidy": N_(
+        "Employment-difficulty subsidy: part of each month's contribution is refunded after "
+        "payment, until %(subsidy_until)s. It needs the official recognition."
+    ),
+    "subsidy_ends_early": N_(
+        "The employment-difficulty subsidy runs for a limited time and ends in "
+        "%(subsidy_until)s, before retirement age."
+    ),
+    "no_marginal_gain": N_(
+        "Pays no more each month than the current choice: the extra cost never pays back."
+    ),
+    "land_expropriated_local_rule": N_(
+        "The land-expropriated farmers' subsidy is a local rule and is not included: ask the "
+        "social insurance office."
+    ),
+    "employee_years_counted": N_(
+        "Employee pension years already paid count as resident years, in whole years."
+    ),
+    "resident_years_not_counted": N_(
+        "Resident pension years do not count towards the employee pension's minimum."
+    ),
+    "deemed_service_out_of_scope": N_(
+        "Work before 1996 may count as deemed contributions, which this calculator does not "
+        "cover: ask the social insurance office."
+    ),
+    "base_clamped": N_("The base was outside the permitted range: the nearest limit is used."),
+    "tier_not_in_menu": N_(
+        "This amount is not one of the local tiers: the subsidy is that of the highest tier "
+        "below it."
+    ),
+    "mid_year_top_up": N_(
+        "A top-up within the year: the final tier's subsidy is paid once (to be confirmed locally)."
+    ),
+    "female_category_assumed": N_(
+        "Retirement age counted from 55, the default for women; for a worker's post (from 50) "
+        "choose it under “More”."
+    ),
+    "prior_index_assumed": N_(
+        "The average index of past employee contributions was not given: the lowest base is "
+        "assumed."
+    ),
+    "assumed_interest": N_(
+        "The account earns an assumed %(rate)s a year; the real rate is set each year and is "
+        "not guaranteed."
+    ),
+    "provisional_parameter": N_(
+        "The contribution base limits are provisional until this year's notice; the "
+        "difference is settled later."
+    ),
+    "unconfirmed_parameter": N_("Uses figures still to be confirmed (待核实): %(names)s."),
+}
+
+
+def pension_month(text: str, locale: str) -> str:
+    """A month written YYYY-MM as people read it: 2039年3月, Mar 2039."""
+    year, month = (int(part) for part in text.split("-")[:2])
+    return format_skeleton("yMMM", date(year, month, 1), locale=i18n.supported(locale))
+
+
+def pension_age(text: str, locale: str) -> str:
+    """An age written 62y7m as people read it: 62岁7个月."""
+    years, months = (int(part) for part in text.rstrip("m").split("y"))
+    _ = gettext_for(locale)
+    if months:
+        return _(N_("%(years)s years %(months)s months"), years=years, months=months)
+    return _(N_("%(age)s years"), age=years)

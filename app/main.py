@@ -14,15 +14,20 @@ from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware
 from app.core.templating import STATIC_DIR, render, request_locale
 from app.deps import LoginRequired, verify_csrf
 from app.routes import (
+    admin_parameters,
+    assignments,
     auth,
+    calculator,
     docs,
     home,
     households,
     imports,
     people,
     targets,
+    team,
     teams,
     users,
+    worklist,
 )
 from app.routes.api import router as api_router
 from app.routes.api.errors import api_gettext
@@ -59,9 +64,14 @@ def create_app() -> FastAPI:
         households,
         people,
         imports,
+        worklist,
+        assignments,
+        team,
         users,
         teams,
         targets,
+        calculator,
+        admin_parameters,
         docs,
     ):
         pages.include_router(module.router)

@@ -7,12 +7,8 @@ import pytest
     ("username", "heading", "shows"),
     [
         ("alice", "全市概况", ["Alice 管理员", "市级管理员", "玉溪市", 'href="/admin/users"']),
-        (
-            "lee",
-            "我的队伍",
-            ["李队长", "队长", "红塔区 北城街道", "北城一队", "北城二队", "梅队员"],
-        ),
-        ("mei", "我的队伍", ["梅队员", "先锋队员", "北城一队", "明队员", "李队长"]),
+        ("lee", "我的队伍", ["李队长", "北城一队", "北城二队", "梅队员", "明队员", "分配住户"]),
+        ("mei", "我的任务", ["梅队员", "先锋队员", "尚未分配住户给您"]),
         ("cai", "我的村（社区）", ["蔡书记", "村干部", "红塔区 北城街道 瓦窑村"]),
     ],
 )
@@ -23,9 +19,9 @@ def test_each_role_lands_on_its_home(as_user, username, heading, shows):
         assert text in page.text
 
 
-def test_a_member_sees_only_their_own_team(as_user):
-    page = as_user("mei").get("/").text
-    assert "北城二队" not in page
+def test_a_lead_sees_only_their_own_teams(as_user):
+    page = as_user("lee").get("/").text
+    assert "玉兴一队" not in page
     assert "奥队员" not in page
 
 

@@ -34,7 +34,7 @@ def test_a_users_language_is_remembered_across_sessions(client):
     assert "My account" in choose(client, "en").text
     client.cookies.clear()
     sign_in(client, "mei")
-    assert "My team" in client.get("/").text
+    assert "My worklist" in client.get("/").text
     assert "我的账号" in choose(client, "zh_CN").text
 
 

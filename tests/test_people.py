@@ -146,12 +146,20 @@ def test_the_reveal_works_without_scripts_too(as_user, db, home):
     assert NUMBER in page.text and "<html" in page.text
 
 
-def test_members_may_not_reveal_numbers_yet(as_user, db, home):
+def test_the_assigned_member_may_reveal_a_number_and_it_is_recorded(as_user, db, home):
     stored = person(db, home, id_number=NUMBER)
     assign(db, home, "mei")
     client = as_user("mei")
-    assert "查看完整号码" not in client.get(f"/households/{home.id}").text
-    assert reveal(client, stored).status_code == 403
+    assert "查看完整号码" in client.get(f"/households/{home.id}").text
+    assert NUMBER in reveal(client, stored).text
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "reveal_id_number")).one()
+    assert event.username == "mei"
+
+
+def test_another_member_cannot_reveal_it(as_user, db, home):
+    stored = person(db, home, id_number=NUMBER)
+    assign(db, home, "mei")
+    assert reveal(as_user("ming"), stored).status_code == 404
 
 
 def test_a_lead_of_another_region_gets_404_for_a_person(as_user, db):

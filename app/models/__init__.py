@@ -9,16 +9,21 @@ from app.domain.codes import (
     Role,
     SubsidyCategory,
 )
+from app.models.assignment import Assignment, ClaimPool
 from app.models.audit import AuditEvent
 from app.models.auth import AuthSession, LoginAttempt
+from app.models.calculation import Calculation, ParameterEntry
 from app.models.household import Household, Person, PersonKeyGroup, PersonSubsidy
 from app.models.imports import ImportJob, ImportReview
 from app.models.region import Region, Target
 from app.models.user import Team, TeamMembership, User
 
 __all__ = [
+    "Assignment",
     "AuditEvent",
     "AuthSession",
+    "Calculation",
+    "ClaimPool",
     "Household",
     "HouseholdKind",
     "ImportJob",
@@ -26,6 +31,7 @@ __all__ = [
     "InsuranceStatus",
     "LoginAttempt",
     "Metric",
+    "ParameterEntry",
     "Person",
     "PersonKeyGroup",
     "PersonSubsidy",

@@ -27,6 +27,7 @@ class Household(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20)
     notes: str = Field(default="", max_length=1000)
     assignee_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    claimed_at: datetime | None = None  # set when the assignee claimed it from a pool
     version: int = 1
     verified_at: datetime | None = None
     verified_by_id: int | None = Field(default=None, foreign_key="user_account.id")

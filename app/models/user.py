@@ -38,6 +38,8 @@ class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=60)
     region_id: int = Field(foreign_key="region.id", index=True)
+    # A claimed household goes back to the pool after this many days without contact.
+    claim_idle_days: int = 14
 
 
 class TeamMembership(SQLModel, table=True):

@@ -15,16 +15,15 @@ from app.services import accounts, home
 
 router = APIRouter()
 
-HOME_TEMPLATES = {
-    Role.admin: "home/admin.html",
-    Role.lead: "home/team.html",
-    Role.member: "home/team.html",
-    Role.cadre: "home/cadre.html",
-}
+# A member's home is their worklist, a lead's their team view (the worklists issue).
+HOME_PAGES = {Role.member: "/worklist", Role.lead: "/team"}
+HOME_TEMPLATES = {Role.admin: "home/admin.html", Role.cadre: "home/cadre.html"}
 
 
 @router.get("/")
 def home_page(request: Request, session: SessionDep, user: CurrentUser):
+    if user.role in HOME_PAGES:
+        return RedirectResponse(HOME_PAGES[user.role], status_code=303)
     context = home.home_context(session, user)
     return render(request, HOME_TEMPLATES[user.role], context)
 

@@ -15,7 +15,7 @@ from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid
 from app.models import Household, User
 from app.routes.files import attachment
-from app.services import exports, households, regions, scope
+from app.services import assignments, exports, households, regions, scope
 
 router = APIRouter(prefix="/households")
 
@@ -102,6 +102,7 @@ def show_household(request, session, user, household, revealed: dict[int, str] |
         "may_edit": scope.may_edit(user),
         "may_reveal": scope.may_reveal_id_numbers(user),
         "revealed": revealed or {},
+        "assignments": assignments.history(session, household),
     }
     return render(request, "households/detail.html", context)
 

@@ -18,7 +18,7 @@ from app.services import households, scope
 
 router = APIRouter()
 
-Revealer = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
+Revealer = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
 
 
 def person_or_404(session: SessionDep, user: CurrentUser, person_id: int) -> Person:

@@ -15,6 +15,7 @@ from app.domain.validation import Invalid
 from app.models import Person, Region, RegionLevel, Role, Team, TeamMembership, User
 from app.services import audit
 from app.services.auth import close_all_sessions
+from app.services.regions import subtree_ids
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 MIN_PASSWORD_LENGTH = 10
@@ -169,6 +170,55 @@ def team_people(session: Session, team: Team) -> list[User]:
         .order_by(User.role, User.display_name)
     )
     return list(session.exec(query))
+
+
+def members_without_team(session: Session, lead: User) -> list[User]:
+    """Members in the lead's region who belong to no team yet: whom the lead may add."""
+    in_a_team = select(TeamMembership.user_id)
+    query = (
+        select(User)
+        .where(User.role == Role.member, col(User.is_active).is_(True))
+        .where(col(User.region_id).in_(subtree_ids(session, lead.region_id)))
+        .where(col(User.id).not_in(in_a_team))
+        .order_by(User.display_name)
+    )
+    return list(session.exec(query))
+
+
+def add_to_team(session: Session, team: Team, user_id: int, *, by: User) -> None:
+    """A member joins the team if they are in no team yet (a member has exactly one)."""
+    if user_id not in {m.id for m in members_without_team(session, by)}:
+        raise Invalid({"user_id": N_("Choose a member without a team.")})
+    session.add(TeamMembership(team_id=team.id, user_id=user_id))
+    audit.record(session, "team_member_added", user=by, target=f"team:{team.id}", member=user_id)
+    session.commit()
+
+
+def remove_from_team(session: Session, team: Team, user_id: int, *, by: User) -> None:
+    link = session.get(TeamMembership, (team.id, user_id))
+    member = session.get(User, user_id)
+    if link is None or member is None or member.role != Role.member:
+        raise Invalid({"user_id": N_("Choose a member of this team.")})
+    session.delete(link)
+    audit.record(session, "team_member_removed", user=by, target=f"team:{team.id}", member=user_id)
+    session.commit()
+
+
+def create_team(session: Session, name: str, region_id: int | None, *, by: User) -> Team:
+    errors = {}
+    if not name.strip():
+        errors["name"] = N_("Enter the team's name.")
+    region = session.get(Region, region_id) if region_id else None
+    if region is None or region.level not in (RegionLevel.county, RegionLevel.township):
+        errors["region_id"] = N_("Choose the county or township the team works.")
+    if errors:
+        raise Invalid(errors)
+    team = Team(name=name.strip()[:60], region_id=region.id)
+    session.add(team)
+    session.flush()
+    audit.record(session, "team_created", user=by, target=f"team:{team.id}")
+    session.commit()
+    return team
 
 
 def all_users(session: Session) -> list[User]:

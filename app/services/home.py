@@ -26,10 +26,6 @@ def home_context(session: Session, user: User) -> dict[str, Any]:
         context |= _admin_overview(session)
     elif user.role == Role.cadre and user.person_id is not None:
         context["own_person"] = session.get(Person, user.person_id)
-    elif user.role in (Role.lead, Role.member):
-        context["team_people"] = {
-            team.id: accounts.team_people(session, team) for team in context["teams"]
-        }
     return context
 
 

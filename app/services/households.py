@@ -58,6 +58,9 @@ class HouseholdFilters:
     plan_list: PlanList | None = None
     stale: bool = False
     aged_45_plus: bool = False
+    grid: str = ""
+    unassigned: bool = False
+    assignee_id: int | None = None
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> "HouseholdFilters":
@@ -80,6 +83,9 @@ class HouseholdFilters:
             plan_list=code("plan_list", PlanList),
             stale=params.get("stale") in ("1", "true"),
             aged_45_plus=params.get("aged_45_plus") in ("1", "true"),
+            grid=params.get("grid", "").strip()[:60],
+            unassigned=params.get("unassigned") in ("1", "true"),
+            assignee_id=number("assignee_id"),
         )
 
 
@@ -146,6 +152,12 @@ def filter_conditions(filters: HouseholdFilters, today: date) -> list[ColumnElem
         conditions.append(_matches(filters.q, today))
     if filters.village_id is not None:
         conditions.append(Household.village_id == filters.village_id)
+    if filters.grid:
+        conditions.append(Household.grid == filters.grid)
+    if filters.unassigned:
+        conditions.append(col(Household.assignee_id).is_(None))
+    if filters.assignee_id is not None:
+        conditions.append(Household.assignee_id == filters.assignee_id)
     person_conditions = []
     if filters.key_group is not None:
         person_conditions.append(

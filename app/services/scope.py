@@ -46,5 +46,6 @@ def may_edit(user: User) -> bool:
 
 
 def may_reveal_id_numbers(user: User) -> bool:
-    """Admins and the leads of the household's region (the scope check comes first)."""
-    return user.role in (Role.admin, Role.lead)
+    """Admins, the leads of the household's region and the member it is assigned to (the
+    scope check comes first, so a member only ever reaches their own households)."""
+    return user.role in (Role.admin, Role.lead, Role.member)

@@ -1,6 +1,7 @@
 """Real-browser fixtures: system Chromium posing as a phone, the app served by uvicorn in a thread
 against a fresh copy of the template database, and helpers the flows share."""
 
+import re
 import socket
 import threading
 import time
@@ -108,9 +109,11 @@ def submit_login(page: Page, username: str, password: str = PASSWORD) -> None:
 
 
 def sign_in(page: Page, server: str, username: str) -> None:
+    """Sign in and wait for the role's home (members land on their worklist, leads on their
+    team view)."""
     page.goto(f"{server}/login")
     submit_login(page, username)
-    expect(page).to_have_url(f"{server}/")
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def tab(page: Page, name: str) -> None:

@@ -15,8 +15,8 @@ def test_language_choice_follows_the_user_across_sign_ins(page: Page, live_serve
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
     screenshot(page, "account-en")
 
-    tab(page, "Home")
-    expect(page.get_by_role("heading", level=1)).to_have_text("My team")
+    tab(page, "Worklist")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My worklist")
 
     tab(page, "Me")
     page.get_by_role("button", name="Sign out").click()
@@ -25,10 +25,10 @@ def test_language_choice_follows_the_user_across_sign_ins(page: Page, live_serve
     page.context.clear_cookies()
     page.goto(f"{live_server}/login")
     submit_login(page, "mei")
-    expect(page.get_by_role("heading", level=1)).to_have_text("My team")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My worklist")
 
     tab(page, "Me")
     page.get_by_role("button", name="中文").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("我的账号")
-    tab(page, "首页")
-    expect(page.get_by_role("heading", level=1)).to_have_text("我的队伍")
+    tab(page, "任务")
+    expect(page.get_by_role("heading", level=1)).to_have_text("我的任务")

@@ -3,10 +3,12 @@ never reads the browser's session cookie, so it needs no CSRF token."""
 
 from fastapi import APIRouter
 
-from app.routes.api import accounts, households, imports, regions
+from app.routes.api import accounts, households, imports, pension, regions, worklists
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
 router.include_router(regions.router)
 router.include_router(households.router)
 router.include_router(imports.router)
+router.include_router(pension.router)
+router.include_router(worklists.router)

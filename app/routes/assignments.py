@@ -1,0 +1,92 @@
+"""Leads cut worklists: assign by filter or ticked rows (count previewed first), unassign,
+move one member's whole list to another."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+
+from app.core import clock
+from app.core.db import SessionDep
+from app.core.i18n import N_
+from app.core.templating import render
+from app.deps import require_role
+from app.domain.codes import Role
+from app.domain.validation import Invalid
+from app.models import User
+from app.services import assignments, households, regions
+
+router = APIRouter(prefix="/assign")
+
+Lead = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
+NO_ONE = N_("No one (unassign)")
+CHOOSE_MEMBER = N_("Choose a member of your teams, or no one to unassign.")
+
+
+def _page(request: Request, session: SessionDep, user: User, **extra):
+    filters = households.HouseholdFilters.from_query(request.query_params)
+    members = assignments.assignable_members(session, user)
+    context = {
+        "filters": filters,
+        "results": households.search(session, user, filters, clock.today(), page_size=50),
+        "villages": {v.id: v.name for v in regions.villages(session, within=user.region_id)},
+        "members": {m.id: m.display_name for m in members},
+        "member_choices": {**{m.id: m.display_name for m in members}, "none": NO_ONE},
+        "query": request.query_params,
+        "errors": {},
+        **extra,
+    }
+    block = "assign_rows" if request.headers.get("hx-request") else None
+    status = 422 if extra.get("errors") else 200
+    return render(request, "assignments/assign.html", context, block=block, status_code=status)
+
+
+@router.get("")
+def assign_page(request: Request, session: SessionDep, user: Lead):
+    return _page(request, session, user)
+
+
+@router.post("")
+def assign(
+    request: Request,
+    session: SessionDep,
+    user: Lead,
+    member_id: Annotated[str, Form()] = "",
+    household_ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    scope: Annotated[str, Form()] = "ticked",
+    confirmed: Annotated[str, Form()] = "",
+):
+    """``scope=all`` takes every household the filters match. The first post shows how many
+    will change; the confirmed second post changes them."""
+    filters = households.HouseholdFilters.from_query(request.query_params)
+    ids = (
+        assignments.matching_ids(session, user, filters, clock.today())
+        if scope == "all"
+        else household_ids
+    )
+    if not member_id.isdigit() and member_id != "none":
+        return _page(request, session, user, errors={"member_id": CHOOSE_MEMBER})
+    member = int(member_id) if member_id.isdigit() else None
+    if not confirmed:
+        preview = {"count": len(ids), "member_id": member_id, "ids": ids, "scope": scope}
+        return _page(request, session, user, preview=preview)
+    try:
+        changed = assignments.assign(session, ids, member, by=user)
+    except Invalid as invalid:
+        return _page(request, session, user, errors=invalid.errors)
+    return _page(request, session, user, done=changed)
+
+
+@router.post("/move")
+def move_all(
+    request: Request,
+    session: SessionDep,
+    user: Lead,
+    from_member_id: Annotated[int, Form()] = 0,
+    to_member_id: Annotated[int, Form()] = 0,
+):
+    try:
+        moved = assignments.move_all(session, from_member_id, to_member_id, by=user)
+    except Invalid as invalid:
+        return _page(request, session, user, errors=invalid.errors)
+    return RedirectResponse(f"/team?moved={moved}", status_code=303)

@@ -1,0 +1,116 @@
+"""The lead's team view: per member what they carry, unassigned households, team members and
+claim pools."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from app.core import clock
+from app.core.db import SessionDep
+from app.core.i18n import N_
+from app.core.templating import render
+from app.deps import require_role
+from app.domain.codes import Role
+from app.domain.validation import Invalid
+from app.models import Region, Team, User
+from app.services import accounts, assignments, regions, worklists
+
+router = APIRouter(prefix="/team")
+
+Lead = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
+
+
+def team_or_404(session: SessionDep, user: Lead, team_id: int) -> Team:
+    team = next((t for t in assignments.teams_led_by(session, user) if t.id == team_id), None)
+    if team is None:
+        raise HTTPException(404)
+    return team
+
+
+LedTeam = Annotated[Team, Depends(team_or_404)]
+
+
+@router.get("")
+def team_page(request: Request, session: SessionDep, user: Lead):
+    return render(request, "team/team.html", team_context(session, user))
+
+
+def team_context(session, user: User, errors: dict | None = None) -> dict:
+    views = worklists.team_views(session, user, clock.today())
+    return {
+        "views": views,
+        "free_members": accounts.members_without_team(session, user),
+        "pools": {view.team.id: assignments.pools(session, view.team) for view in views},
+        "villages": {
+            view.team.id: {
+                v.id: v.name for v in regions.villages(session, within=view.team.region_id)
+            }
+            for view in views
+        },
+        "members": {m.id: m.display_name for m in assignments.assignable_members(session, user)},
+        "errors": errors or {},
+    }
+
+
+def _changed(request: Request, session, user: User, team: Team, change) -> object:
+    """Apply a change to the team; a refused one shows the page again with its message."""
+    try:
+        change()
+    except Invalid as invalid:
+        session.rollback()
+        context = team_context(session, user, {team.id: invalid.errors})
+        return render(request, "team/team.html", context, status_code=422)
+    return RedirectResponse("/team", status_code=303)
+
+
+@router.post("/{team_id}/members")
+def add_member(
+    request: Request,
+    session: SessionDep,
+    user: Lead,
+    team: LedTeam,
+    user_id: Annotated[int, Form()] = 0,
+):
+    change = lambda: accounts.add_to_team(session, team, user_id, by=user)  # noqa: E731
+    return _changed(request, session, user, team, change)
+
+
+@router.post("/{team_id}/members/{member_id}/remove")
+def remove_member(request: Request, session: SessionDep, user: Lead, team: LedTeam, member_id: int):
+    change = lambda: accounts.remove_from_team(session, team, member_id, by=user)  # noqa: E731
+    return _changed(request, session, user, team, change)
+
+
+@router.post("/{team_id}/pools")
+def open_pool(
+    request: Request,
+    session: SessionDep,
+    user: Lead,
+    team: LedTeam,
+    village_id: Annotated[int, Form()] = 0,
+):
+    village = session.get(Region, village_id)
+
+    def change() -> None:
+        if village is None:
+            raise Invalid({"village_id": N_("Choose a village in the team's region.")})
+        assignments.open_pool(session, team, village, by=user)
+
+    return _changed(request, session, user, team, change)
+
+
+@router.post("/{team_id}/pools/{village_id}/close")
+def close_pool(session: SessionDep, user: Lead, team: LedTeam, village_id: int):
+    assignments.close_pool(session, team, village_id)
+    return RedirectResponse("/team", status_code=303)
+
+
+@router.post("/{team_id}/claim-days")
+def set_claim_days(
+    session: SessionDep, user: Lead, team: LedTeam, days: Annotated[int, Form()] = 14
+):
+    team.claim_idle_days = min(max(days, 1), 365)
+    session.add(team)
+    session.commit()
+    return RedirectResponse("/team", status_code=303)

@@ -1,0 +1,65 @@
+"""The member's worklist (我的任务), the claim pool, and the paper walk sheet."""
+
+from typing import Annotated
+from urllib.parse import quote, unquote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from app.core import clock
+from app.core.db import SessionDep
+from app.core.templating import render
+from app.deps import require_role
+from app.domain.codes import Role
+from app.models import User
+from app.services import assignments, walk_sheets, worklists
+
+router = APIRouter(prefix="/worklist")
+
+Member = Annotated[User, Depends(require_role(Role.member))]
+SEARCH_COOKIE = "vg_worklist"
+
+
+@router.get("")
+def worklist_page(request: Request, session: SessionDep, user: Member, q: str | None = None):
+    """The search a member typed is remembered (per phone) until they clear it."""
+    remembered = unquote(request.cookies.get(SEARCH_COOKIE, ""))
+    query = remembered if q is None else q.strip()[:60]
+    entries = worklists.worklist(session, user, clock.today(), query)
+    context = {
+        "entries": entries,
+        "counts": worklists.section_counts(entries),
+        "q": query,
+        "claimable": len(assignments.claimable(session, user)),
+    }
+    block = "worklist_rows" if request.headers.get("hx-request") else None
+    response = render(request, "worklist/worklist.html", context, block=block)
+    if query != remembered:
+        response.set_cookie(
+            SEARCH_COOKIE, quote(query), max_age=90 * 86400, samesite="lax", httponly=True
+        )
+    return response
+
+
+@router.get("/claims")
+def claim_page(request: Request, session: SessionDep, user: Member):
+    # Idle claims are released when someone looks for households to claim (and by the CLI).
+    assignments.release_idle_claims(session, clock.today())
+    context = {"households": assignments.claimable(session, user)}
+    return render(request, "worklist/claims.html", context)
+
+
+@router.post("/claims")
+def claim(session: SessionDep, user: Member, household_id: Annotated[int, Form()] = 0):
+    if not assignments.claim(session, household_id, member=user):
+        raise HTTPException(404)
+    return RedirectResponse("/worklist/claims", status_code=303)
+
+
+@router.get("/sheet")
+def walk_sheet(request: Request, session: SessionDep, user: Member, village_group: str = ""):
+    """A printable A4 sheet for villages without signal, one per village group."""
+    sheets = walk_sheets.for_member(session, user, clock.today(), village_group)
+    groups = walk_sheets.groups_of(session, user)
+    context = {"sheets": sheets, "groups": groups, "chosen": village_group, "today": clock.today()}
+    return render(request, "worklist/sheet.html", context)

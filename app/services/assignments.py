@@ -1,0 +1,204 @@
+"""Cutting worklists: leads assign households to the members of their teams, in bulk by filter
+or by ticked rows, reassign, unassign, move a member's whole list, and open claim pools."""
+
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.core import clock
+from app.core.config import get_settings
+from app.core.i18n import N_
+from app.domain.codes import RegionLevel, Role
+from app.domain.validation import Invalid
+from app.models import Assignment, ClaimPool, Household, Region, Team, TeamMembership, User
+from app.services import audit
+from app.services.households import HouseholdFilters, filter_conditions
+from app.services.regions import subtree_ids
+from app.services.scope import visible_households
+
+
+def teams_led_by(session: Session, user: User) -> list[Team]:
+    """An admin leads every team; a lead the teams they belong to."""
+    query = select(Team).order_by(Team.name)
+    if user.role != Role.admin:
+        query = query.join(TeamMembership, col(TeamMembership.team_id) == Team.id).where(
+            TeamMembership.user_id == user.id
+        )
+    return list(session.exec(query))
+
+
+def assignable_members(session: Session, user: User) -> list[User]:
+    """The active members of the user's teams: whom they may give households to."""
+    team_ids = [team.id for team in teams_led_by(session, user)]
+    query = (
+        select(User)
+        .join(TeamMembership, col(TeamMembership.user_id) == User.id)
+        .where(col(TeamMembership.team_id).in_(team_ids), User.role == Role.member)
+        .where(col(User.is_active).is_(True))
+        .order_by(User.display_name)
+    )
+    return list(session.exec(query).unique())
+
+
+def matching_ids(session: Session, user: User, filters: HouseholdFilters, today: date) -> list[int]:
+    query = select(Household.id).where(
+        visible_households(session, user), *filter_conditions(filters, today)
+    )
+    return list(session.exec(query.order_by(Household.id)))
+
+
+def assign(session: Session, household_ids: list[int], member_id: int | None, *, by: User) -> int:
+    """Give the households to a member (None: unassign). Only households the user may see and
+    members of the user's teams; returns how many changed hands."""
+    if member_id is not None and member_id not in {m.id for m in assignable_members(session, by)}:
+        raise Invalid({"member_id": N_("Choose a member of your teams.")})
+    households = session.exec(
+        select(Household).where(
+            col(Household.id).in_(household_ids), visible_households(session, by)
+        )
+    ).all()
+    changed = [h for h in households if h.assignee_id != member_id]
+    now = clock.now()
+    for household in changed:
+        _record(session, household, member_id, by, now, _kind(household, member_id))
+    audit.record(
+        session,
+        "assignment_changed",
+        user=by,
+        target=f"user:{member_id}" if member_id else "unassigned",
+        households=len(changed),
+    )
+    session.commit()
+    return len(changed)
+
+
+def _kind(household: Household, member_id: int | None) -> str:
+    if member_id is None:
+        return "unassign"
+    return "assign" if household.assignee_id is None else "reassign"
+
+
+def _record(session, household: Household, member_id, by: User | None, now, kind: str) -> None:
+    session.add(
+        Assignment(
+            household_id=household.id,
+            from_user_id=household.assignee_id,
+            to_user_id=member_id,
+            by_user_id=by.id if by else None,
+            at=now,
+            kind=kind,
+        )
+    )
+    household.assignee_id = member_id
+    household.claimed_at = now if kind == "claim" else None
+    session.add(household)
+
+
+def move_all(session: Session, from_member_id: int, to_member_id: int, *, by: User) -> int:
+    """A member leaves or falls ill: all their households go to another member at once."""
+    members = {m.id for m in assignable_members(session, by)}
+    if from_member_id not in members or to_member_id not in members:
+        raise Invalid({"member_id": N_("Choose a member of your teams.")})
+    ids = list(session.exec(select(Household.id).where(Household.assignee_id == from_member_id)))
+    households = session.exec(select(Household).where(col(Household.id).in_(ids))).all()
+    now = clock.now()
+    for household in households:
+        _record(session, household, to_member_id, by, now, "move")
+    audit.record(
+        session,
+        "assignment_moved",
+        user=by,
+        target=f"user:{to_member_id}",
+        from_user=from_member_id,
+        households=len(households),
+    )
+    session.commit()
+    return len(households)
+
+
+def history(session: Session, household: Household) -> list[tuple[Assignment, dict[int, str]]]:
+    events = session.exec(
+        select(Assignment)
+        .where(Assignment.household_id == household.id)
+        .order_by(col(Assignment.at).desc(), col(Assignment.id).desc())
+    ).all()
+    ids = {i for e in events for i in (e.from_user_id, e.to_user_id, e.by_user_id) if i}
+    names = dict(
+        session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
+    )
+    return [(event, names) for event in events]
+
+
+# --- claim pools -------------------------------------------------------------------------------
+
+
+def open_pool(session: Session, team: Team, village: Region, *, by: User) -> None:
+    if village.level != RegionLevel.village or village.id not in subtree_ids(
+        session, team.region_id
+    ):
+        raise Invalid({"village_id": N_("Choose a village in the team's region.")})
+    if session.get(ClaimPool, (team.id, village.id)) is None:
+        session.add(
+            ClaimPool(
+                team_id=team.id, village_id=village.id, opened_at=clock.now(), opened_by_id=by.id
+            )
+        )
+        session.commit()
+
+
+def close_pool(session: Session, team: Team, village_id: int) -> None:
+    pool = session.get(ClaimPool, (team.id, village_id))
+    if pool is not None:
+        session.delete(pool)
+        session.commit()
+
+
+def pools(session: Session, team: Team) -> list[Region]:
+    query = (
+        select(Region)
+        .join(ClaimPool, col(ClaimPool.village_id) == Region.id)
+        .where(ClaimPool.team_id == team.id)
+        .order_by(Region.name)
+    )
+    return list(session.exec(query))
+
+
+def claimable(session: Session, member: User) -> list[Household]:
+    """Unassigned households in the pools of the member's team."""
+    team_ids = select(TeamMembership.team_id).where(TeamMembership.user_id == member.id)
+    villages = select(ClaimPool.village_id).where(col(ClaimPool.team_id).in_(team_ids))
+    query = (
+        select(Household)
+        .where(col(Household.village_id).in_(villages), col(Household.assignee_id).is_(None))
+        .order_by(Household.village_id, Household.village_group, Household.address)
+    )
+    return list(session.exec(query))
+
+
+def claim(session: Session, household_id: int, *, member: User) -> bool:
+    household = next((h for h in claimable(session, member) if h.id == household_id), None)
+    if household is None:
+        return False
+    _record(session, household, member.id, member, clock.now(), "claim")
+    session.commit()
+    return True
+
+
+def release_idle_claims(session: Session, today: date) -> int:
+    """Claims untouched for their team's number of days go back to the pool. Until visits are
+    recorded, a claim counts as untouched since it was made."""
+    released = 0
+    for team in session.exec(select(Team)):
+        since = today - timedelta(days=team.claim_idle_days)
+        cutoff = datetime.combine(since, time(), tzinfo=get_settings().zone)
+        members = select(TeamMembership.user_id).where(TeamMembership.team_id == team.id)
+        idle = session.exec(
+            select(Household).where(
+                col(Household.assignee_id).in_(members), col(Household.claimed_at) < cutoff
+            )
+        ).all()
+        for household in idle:
+            _record(session, household, None, None, clock.now(), "release")
+        released += len(idle)
+    session.commit()
+    return released

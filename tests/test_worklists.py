@@ -1,0 +1,243 @@
+"""Members work their list on the phone; leads cut the lists and see their teams."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from app.models import Assignment, AuditEvent, Household
+from tests.conftest import csrf_token
+from tests.factories import assign, household, id_number, person, region, region_named, user_id
+
+
+@pytest.fixture
+def village_households(db):
+    """Five households in 瓦窑村, one with someone on a plan list and a phone."""
+    made = []
+    for n in range(5):
+        home = household(db, "瓦窑村", address=f"瓦窑村{n + 1}号", village_group=f"第{5 - n}组")
+        made.append(home)
+    person(
+        db,
+        made[3],
+        name="王大海",
+        id_number=id_number(order=123),
+        phone="13812345678",
+        insurance_status="none",
+        relation="head",
+    )
+    person(
+        db,
+        made[0],
+        name="李秀英",
+        id_number=id_number(born="19400101", order=222),
+        insurance_status="receiving",
+    )
+    return made
+
+
+def post_assign(client, query="", **form):
+    token = csrf_token(client, "/assign")
+    return client.post(f"/assign?{query}", data={**form, "csrf_token": token})
+
+
+def test_a_lead_previews_then_assigns_every_unassigned_household(as_user, db, village_households):
+    client = as_user("lee")
+    mei = user_id(db, "mei")
+    preview = post_assign(client, "unassigned=1", member_id=mei, scope="all")
+    assert "将有5户分配给梅队员" in preview.text
+    assert db.exec(select(Household).where(Household.assignee_id == mei)).all() == []
+    ids = re.findall(r'name="household_ids" value="(\d+)"', preview.text)
+    done = post_assign(
+        client, "unassigned=1", member_id=mei, scope="all", household_ids=ids, confirmed="1"
+    )
+    assert "已调整5户的分配" in done.text
+    assert len(db.exec(select(Household).where(Household.assignee_id == mei)).all()) == 5
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "assignment_changed")).one()
+
+
+def test_ticked_rows_are_assigned_and_reassigned_with_history(as_user, db, village_households):
+    client = as_user("lee")
+    first = village_households[0]
+    for member in ("mei", "ming"):
+        post_assign(client, member_id=user_id(db, member), household_ids=[first.id], confirmed="1")
+    db.refresh(first)
+    assert first.assignee_id == user_id(db, "ming")
+    kinds = [a.kind for a in db.exec(select(Assignment).order_by(Assignment.id))]
+    assert kinds == ["assign", "reassign"]
+    page = client.get(f"/households/{first.id}").text
+    assert "分配记录" in page and "梅队员 → 明队员" in page
+
+
+def test_assigning_by_each_filter_takes_only_the_matching_households(
+    as_user, db, village_households
+):
+    client = as_user("lee")
+    mei = user_id(db, "mei")
+    preview = post_assign(client, "plan_list=employee_capable", member_id=mei, scope="all")
+    assert "将有1户分配给梅队员" in preview.text
+    preview = post_assign(client, "status=receiving", member_id=mei, scope="all")
+    assert "将有1户分配给梅队员" in preview.text
+
+
+def test_a_lead_cannot_give_households_to_someone_outside_their_teams(
+    as_user, db, village_households
+):
+    response = post_assign(
+        as_user("lee"),
+        member_id=user_id(db, "otto"),
+        household_ids=[village_households[0].id],
+        confirmed="1",
+    )
+    assert "请选择您队伍中的队员" in response.text
+    db.refresh(village_households[0])
+    assert village_households[0].assignee_id is None
+
+
+def test_households_outside_the_leads_region_are_never_assigned(as_user, db):
+    from app.domain.codes import RegionLevel
+
+    taiji = region(db, "太极村", RegionLevel.village, region_named(db, "玉兴街道"))
+    far = household(db, taiji.name)
+    post_assign(as_user("lee"), member_id=user_id(db, "mei"), household_ids=[far.id], confirmed="1")
+    db.refresh(far)
+    assert far.assignee_id is None
+
+
+def test_moving_a_members_whole_list_is_one_action(as_user, db, village_households):
+    for home in village_households:
+        assign(db, home, "mei")
+    client = as_user("lee")
+    token = csrf_token(client, "/team")
+    page = client.post(
+        "/assign/move",
+        data={
+            "from_member_id": user_id(db, "mei"),
+            "to_member_id": user_id(db, "ming"),
+            "csrf_token": token,
+        },
+    )
+    assert "已转移5户" in page.text
+    assert (
+        len(db.exec(select(Household).where(Household.assignee_id == user_id(db, "ming"))).all())
+        == 5
+    )
+
+
+def test_the_member_sees_their_list_in_priority_order_with_a_call_button(
+    as_user, db, village_households
+):
+    for home in village_households:
+        assign(db, home, "mei")
+    page = as_user("mei").get("/").text
+    assert "<h1>我的任务</h1>" in page
+    assert "尚未联系 · 5" in page
+    addresses = re.findall(r"· (瓦窑村\d号)</span>", page)
+    assert addresses[0] == "瓦窑村4号", "the household with someone on a plan list comes first"
+    assert addresses[1:] == ["瓦窑村5号", "瓦窑村3号", "瓦窑村2号", "瓦窑村1号"], (
+        "then by village group"
+    )
+    assert 'href="tel:13812345678"' in page
+
+
+def test_the_members_search_is_remembered_between_visits(as_user, db, village_households):
+    for home in village_households:
+        assign(db, home, "mei")
+    client = as_user("mei")
+    assert "尚未联系 · 1" in client.get("/worklist?q=王大海").text
+    assert "尚未联系 · 1" in client.get("/worklist").text
+    assert "尚未联系 · 5" in client.get("/worklist?q=").text
+
+
+def test_other_roles_have_no_worklist(as_user):
+    assert as_user("lee").get("/worklist").status_code == 403
+
+
+def test_the_walk_sheet_lists_people_masked_with_boxes(as_user, db, village_households):
+    for home in village_households:
+        assign(db, home, "mei")
+    page = as_user("mei").get("/worklist/sheet").text
+    assert "王大海" in page and "530402********" in page
+    assert id_number(order=123) not in page
+    assert "☐ 延缴" in page
+
+
+def test_the_team_view_counts_each_members_load(as_user, db, village_households):
+    for home in village_households[:3]:
+        assign(db, home, "mei")
+    page = as_user("lee").get("/team").text
+    row = re.search(r"梅队员</a></td>\s*<td class=\"num\">(\d+)</td>", page)
+    assert row.group(1) == "3"
+    assert "队伍辖区内有2户尚未分配" in page
+
+
+def test_a_lead_opens_a_pool_and_a_member_claims_from_it(as_user, db, village_households, client):
+    lead = as_user("lee")
+    token = csrf_token(lead, "/team")
+    team_id = re.search(r'action="/team/(\d+)/pools"', lead.get("/team").text).group(1)
+    lead.post(
+        f"/team/{team_id}/pools",
+        data={"village_id": region_named(db, "瓦窑村").id, "csrf_token": token},
+    )
+    client.cookies.clear()
+    member = as_user("mei")
+    assert "从待认领住户中认领（5）" in member.get("/worklist").text
+    token = csrf_token(member, "/worklist/claims")
+    member.post(
+        "/worklist/claims", data={"household_id": village_households[0].id, "csrf_token": token}
+    )
+    db.refresh(village_households[0])
+    assert village_households[0].assignee_id == user_id(db, "mei")
+    assert village_households[0].claimed_at is not None
+
+
+def test_idle_claims_go_back_to_the_pool(db, village_households):
+    from datetime import timedelta
+
+    from app.core import clock
+    from app.services.assignments import release_idle_claims
+
+    claimed = village_households[0]
+    claimed.assignee_id, claimed.claimed_at = user_id(db, "mei"), clock.now() - timedelta(days=15)
+    db.add(claimed)
+    db.commit()
+    assert release_idle_claims(db, clock.today()) == 1
+    db.refresh(claimed)
+    assert claimed.assignee_id is None
+
+
+def test_an_admin_creates_a_team(as_user, db):
+    admin = as_user("alice")
+    token = csrf_token(admin, "/admin/teams")
+    township = region_named(db, "北城街道")
+    admin.post(
+        "/admin/teams", data={"name": "北城三队", "region_id": township.id, "csrf_token": token}
+    )
+    assert "北城三队" in admin.get("/admin/teams").text
+    refused = admin.post("/admin/teams", data={"name": "", "region_id": "", "csrf_token": token})
+    assert "请输入队伍名称" in refused.text
+
+
+def test_a_lead_moves_a_member_between_their_teams(as_user, db):
+    lead = as_user("lee")
+    page = lead.get("/team").text
+    first, second = re.findall(r'action="/team/(\d+)/pools"', page)
+    token = csrf_token(lead, "/team")
+    ming = user_id(db, "ming")
+    lead.post(f"/team/{first}/members/{ming}/remove", data={"csrf_token": token})
+    lead.post(f"/team/{second}/members", data={"user_id": ming, "csrf_token": token})
+    from app.models import TeamMembership
+
+    teams = db.exec(select(TeamMembership.team_id).where(TeamMembership.user_id == ming)).all()
+    assert teams == [int(second)]
+
+
+def test_adding_someone_who_is_not_free_explains_and_changes_nothing(as_user, db):
+    lead = as_user("lee")
+    _first, second = re.findall(r'action="/team/(\d+)/pools"', lead.get("/team").text)
+    token = csrf_token(lead, "/team")
+    page = lead.post(
+        f"/team/{second}/members", data={"user_id": user_id(db, "mei"), "csrf_token": token}
+    )
+    assert page.status_code == 422
+    assert "请选择尚未加入队伍的队员" in page.text
