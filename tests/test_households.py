@@ -252,3 +252,9 @@ def test_marking_a_household_verified_clears_its_stale_flag(as_user, db, homes):
     token = csrf_token(client, f"/households/{home.id}")
     page = client.post(f"/households/{home.id}/verify", data={"csrf_token": token}).text
     assert "超过半年未核实" not in page
+
+
+def test_the_household_page_title_is_just_the_household(as_user, db, homes):
+    page = as_user("lee").get(f"/households/{homes['wayao'].id}").text
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.startswith("瓦窑村12号") and "<" not in title
