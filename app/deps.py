@@ -6,7 +6,7 @@ scoping helpers that answer 404.
 """
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,7 +19,16 @@ from app.models.auth import SessionKind
 from app.services.auth import resolve_session
 
 SESSION_COOKIE = "vg_session"
+T = TypeVar("T")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def found_or_404(thing: T | None) -> T:
+    """What a lookup found, or 404: absent and out of scope answer alike, so existence does
+    not leak."""
+    if thing is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND)
+    return thing
 
 
 class LoginRequired(Exception):

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.templating import render
-from app.deps import CurrentUser, require_role
+from app.deps import CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.imports import template_headers
 from app.domain.registry import HouseholdForm
@@ -24,10 +24,7 @@ Editor = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member
 
 
 def household_or_404(session: SessionDep, user: CurrentUser, household_id: int) -> Household:
-    household = scope.household_for(session, user, household_id)
-    if household is None:
-        raise HTTPException(404)
-    return household
+    return found_or_404(scope.household_for(session, user, household_id))
 
 
 ScopedHousehold = Annotated[Household, Depends(household_or_404)]

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.templating import render
-from app.deps import CurrentUser, require_role
+from app.deps import CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.registry import PersonForm
 from app.domain.validation import Invalid
@@ -22,10 +22,7 @@ Revealer = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.memb
 
 
 def person_or_404(session: SessionDep, user: CurrentUser, person_id: int) -> Person:
-    person = scope.person_for(session, user, person_id)
-    if person is None:
-        raise HTTPException(404)
-    return person
+    return found_or_404(scope.person_for(session, user, person_id))
 
 
 ScopedPerson = Annotated[Person, Depends(person_or_404)]

@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.templating import render
-from app.deps import AdminUser
+from app.deps import AdminUser, found_or_404
 from app.domain.targets import as_typed
 from app.domain.validation import Invalid
 from app.models import Metric, RegionLevel, Target
@@ -18,10 +18,7 @@ router = APIRouter(prefix="/admin/targets")
 
 
 def target_or_404(session: SessionDep, target_id: int) -> Target:
-    target = targets.active_target(session, target_id)
-    if target is None:
-        raise HTTPException(404)
-    return target
+    return found_or_404(targets.active_target(session, target_id))
 
 
 def _page(request: Request, session: SessionDep, year: int, **extra):

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.templating import render
-from app.deps import AdminUser
+from app.deps import AdminUser, found_or_404
 from app.domain.validation import Invalid
 from app.models import User
 from app.services import accounts, regions
@@ -16,10 +16,7 @@ router = APIRouter(prefix="/admin/users")
 
 
 def user_or_404(session: SessionDep, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise HTTPException(404)
-    return user
+    return found_or_404(session.get(User, user_id))
 
 
 def _list_context(session: SessionDep) -> dict:

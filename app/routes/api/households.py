@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from app.core import clock
 from app.core.db import SessionDep
-from app.deps import ApiUser, api_role
+from app.deps import ApiUser, api_role, found_or_404
 from app.domain.codes import Role
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid
@@ -30,10 +30,7 @@ ApiEditor = Annotated[User, Depends(api_role(Role.admin, Role.lead, Role.member)
 
 
 def household_or_404(session: SessionDep, user: ApiUser, household_id: int) -> Household:
-    household = scope.household_for(session, user, household_id)
-    if household is None:
-        raise HTTPException(404)
-    return household
+    return found_or_404(scope.household_for(session, user, household_id))
 
 
 @router.get("/households", response_model=HouseholdPageOut)
