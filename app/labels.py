@@ -326,3 +326,11 @@ def pension_age(text: str, locale: str) -> str:
     if months:
         return _(N_("%(years)s years %(months)s months"), years=years, months=months)
     return _(N_("%(age)s years"), age=years)
+
+
+# Leaflet states (宣传单): a draft is never published; a retired leaflet leaves the library.
+LEAFLET_STATES = {
+    "draft": N_("Draft"),
+    "published": N_("Published"),
+    "retired": N_("Retired"),
+}

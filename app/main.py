@@ -22,6 +22,7 @@ from app.routes import (
     home,
     households,
     imports,
+    leaflets,
     people,
     targets,
     team,
@@ -71,6 +72,7 @@ def create_app() -> FastAPI:
         teams,
         targets,
         calculator,
+        leaflets,
         admin_parameters,
         docs,
     ):

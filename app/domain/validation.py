@@ -11,3 +11,15 @@ class Invalid(Exception):
     shown again with what was typed."""
 
     errors: dict[str, str | Message] = field(default_factory=dict)
+
+
+LARGEST_ID = 2**31 - 1  # what an INTEGER column holds on every database we run on
+
+
+def whole_number(text: str | None, largest: int = LARGEST_ID) -> int | None:
+    """A typed whole number, or None. ASCII digits only: str.isdigit also accepts ² and ①,
+    which int() refuses; and nothing larger than the database stores."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= largest:
+        return int(text)
+    return None

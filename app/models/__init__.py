@@ -15,6 +15,7 @@ from app.models.auth import AuthSession, LoginAttempt
 from app.models.calculation import Calculation, ParameterEntry
 from app.models.household import Household, Person, PersonKeyGroup, PersonSubsidy
 from app.models.imports import ImportJob, ImportReview
+from app.models.leaflet import Leaflet, LeafletState, LeafletVersion, ShareLink
 from app.models.region import Region, Target
 from app.models.user import Team, TeamMembership, User
 
@@ -29,6 +30,9 @@ __all__ = [
     "ImportJob",
     "ImportReview",
     "InsuranceStatus",
+    "Leaflet",
+    "LeafletState",
+    "LeafletVersion",
     "LoginAttempt",
     "Metric",
     "ParameterEntry",
@@ -39,6 +43,7 @@ __all__ = [
     "RegionLevel",
     "Relation",
     "Role",
+    "ShareLink",
     "SubsidyCategory",
     "Target",
     "Team",

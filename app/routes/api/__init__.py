@@ -3,7 +3,7 @@ never reads the browser's session cookie, so it needs no CSRF token."""
 
 from fastapi import APIRouter
 
-from app.routes.api import accounts, households, imports, pension, regions, worklists
+from app.routes.api import accounts, households, imports, leaflets, pension, regions, worklists
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
@@ -12,3 +12,4 @@ router.include_router(households.router)
 router.include_router(imports.router)
 router.include_router(pension.router)
 router.include_router(worklists.router)
+router.include_router(leaflets.router)
