@@ -81,6 +81,7 @@ def create_app() -> FastAPI:
     app.include_router(api_router)
 
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(OverflowError, _id_out_of_range)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     return app
 
@@ -91,6 +92,12 @@ def _login_required(request: Request, _exc: LoginRequired) -> Response:
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": login})
     return RedirectResponse(login, status_code=303)
+
+
+def _id_out_of_range(request: Request, _exc: OverflowError) -> Response:
+    """A record id larger than the database stores names no record (SQLite raises
+    OverflowError binding it): answer as for any absent record."""
+    return _http_error(request, StarletteHTTPException(404))
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

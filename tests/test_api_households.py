@@ -68,7 +68,7 @@ def test_a_lead_creates_a_household(client, api_token, db):
     body = {"village_id": village.id, "address": "瓦窑村99号", "phone": "0877-2051234"}
     answer = client.post("/api/v1/households", json=body, headers=api_token("lee"))
     assert answer.status_code == 201
-    assert answer.json()["phone"] == "0877-2051234"
+    assert answer.json()["phone_masked"] == "0877-***1234"
     assert answer.json()["people"] == []
 
 

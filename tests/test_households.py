@@ -258,3 +258,18 @@ def test_the_household_page_title_is_just_the_household(as_user, db, homes):
     page = as_user("lee").get(f"/households/{homes['wayao'].id}").text
     title = page.split("<title>")[1].split("</title>")[0]
     assert title.startswith("瓦窑村12号") and "<" not in title
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/households?page=²", "/households?village_id=①", "/households/99999999999999999999"],
+)
+def test_odd_numbers_in_a_url_never_break_the_page(as_user, homes, path):
+    assert as_user("lee").get(path).status_code in (200, 404)
+
+
+def test_an_export_never_records_a_full_id_number_in_the_audit(as_user, db, homes):
+    as_user("lee").get(f"/households/export.csv?q={NUMBER}")
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert NUMBER not in str(event.detail)
+    assert event.detail["filters"]["q"] == f"530402********{NUMBER[-4:]}"

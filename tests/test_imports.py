@@ -202,3 +202,20 @@ def test_the_template_downloads_with_every_column(as_user):
     header = sheet.to_python()[0]
     assert header[:3] == ["姓名", "身份证号", "联系电话"]
     assert "困难类别" in header and "是否村干部" in header
+
+
+def test_a_lead_cannot_change_someone_registered_outside_their_region(as_user, db):
+    from app.domain.codes import RegionLevel
+
+    taiji = region(db, "太极村", RegionLevel.village, region_named(db, "玉兴街道"))
+    elsewhere = person(db, household(db, taiji.name), name="赵远", id_number=WANG)
+    page = upload(as_user("lee"), as_csv([person_row(name="被改名", number=WANG)]), dry_run=False)
+    assert "该身份证号码已登记在您管辖范围以外" in page.text
+    db.refresh(elsewhere)
+    assert elsewhere.name == "赵远"
+
+
+def test_circled_numbers_in_a_cell_are_a_row_error_not_a_crash(as_user, db):
+    page = upload(as_user("lee"), as_csv([person_row(number=WANG, groups="①、④")]))
+    assert page.status_code == 200
+    assert "请从列表中选择重点群体" in page.text

@@ -241,3 +241,23 @@ def test_adding_someone_who_is_not_free_explains_and_changes_nothing(as_user, db
     )
     assert page.status_code == 422
     assert "请选择尚未加入队伍的队员" in page.text
+
+
+def test_moving_a_list_leaves_households_outside_the_leads_region_alone(as_user, db):
+    from app.domain.codes import RegionLevel
+
+    taiji = region(db, "太极村", RegionLevel.village, region_named(db, "玉兴街道"))
+    far = household(db, taiji.name)
+    assign(db, far, "mei")
+    client = as_user("lee")
+    token = csrf_token(client, "/team")
+    client.post(
+        "/assign/move",
+        data={
+            "from_member_id": user_id(db, "mei"),
+            "to_member_id": user_id(db, "ming"),
+            "csrf_token": token,
+        },
+    )
+    db.refresh(far)
+    assert far.assignee_id == user_id(db, "mei")

@@ -15,7 +15,7 @@ from app.domain.identifiers import (
     parse_id_number,
     parse_phone,
 )
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 
 KEY_GROUPS = range(1, 9)
 
@@ -129,7 +129,7 @@ def check_household(form: HouseholdForm) -> HouseholdValues:
     address = form.address.strip()
     if not address:
         errors["address"] = N_("Enter the address.")
-    village_id = int(form.village_id) if form.village_id.strip().isdigit() else None
+    village_id = whole_number(form.village_id)
     if village_id is None:
         errors["village_id"] = N_("Choose the village or community.")
     entity_name = form.entity_name.strip() or None
@@ -171,8 +171,9 @@ def _code(errors, name, codes, text):
 
 
 def _key_groups(errors, typed: list[str]) -> frozenset[int]:
-    groups = frozenset(int(g) for g in typed if g.isdigit())
-    if len(groups) != len(set(typed)) or not groups <= set(KEY_GROUPS):
+    numbers = [whole_number(g) for g in typed]
+    groups = frozenset(n for n in numbers if n is not None)
+    if None in numbers or len(groups) != len(set(typed)) or not groups <= set(KEY_GROUPS):
         errors["key_groups"] = N_("Choose key groups from the list.")
     return groups
 
@@ -181,8 +182,9 @@ def _whole_number(errors, name, text, low, high) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if text.isdigit() and low <= int(text) <= high:
-        return int(text)
+    number = whole_number(text)
+    if number is not None and low <= number <= high:
+        return number
     errors[name] = Message(
         N_("Enter a whole number from %(low)s to %(high)s."), {"low": low, "high": high}
     )

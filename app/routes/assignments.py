@@ -12,7 +12,7 @@ from app.core.i18n import N_
 from app.core.templating import render
 from app.deps import require_role
 from app.domain.codes import Role
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import User
 from app.services import assignments, households, regions
 
@@ -64,9 +64,9 @@ def assign(
         if scope == "all"
         else household_ids
     )
-    if not member_id.isdigit() and member_id != "none":
+    member = whole_number(member_id)
+    if member is None and member_id != "none":
         return _page(request, session, user, errors={"member_id": CHOOSE_MEMBER})
-    member = int(member_id) if member_id.isdigit() else None
     if not confirmed:
         preview = {"count": len(ids), "member_id": member_id, "ids": ids, "scope": scope}
         return _page(request, session, user, preview=preview)

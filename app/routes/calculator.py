@@ -22,7 +22,7 @@ from app.domain.codes import Role
 from app.domain.pension import Comparison, Estimate, FlexibleOption, Parameters
 from app.domain.pension.months import Month
 from app.domain.pension.shapes import Marginal, Option
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import Calculation, User
 from app.models import Person as PersonRecord
 from app.services import calculations, scope
@@ -44,7 +44,8 @@ def person_or_404(session, user: User | None, person_id: str) -> PersonRecord | 
         return None
     if user is None:
         raise LoginRequired
-    record = scope.person_for(session, user, int(person_id)) if person_id.isdigit() else None
+    number = whole_number(person_id)
+    record = scope.person_for(session, user, number) if number is not None else None
     if record is None:
         raise HTTPException(404)
     return record
@@ -59,7 +60,8 @@ def calculator_page(
         form = calculations.form_for_person(session, record)
     else:
         form = CalculatorForm.from_query(request.query_params)
-    just_saved = session.get(Calculation, int(saved)) if saved.isdigit() and record else None
+    saved_id = whole_number(saved)
+    just_saved = session.get(Calculation, saved_id) if saved_id is not None and record else None
     if just_saved is not None and just_saved.person_id != record.id:
         just_saved = None
     return _page(request, session, user, form, record, saved=just_saved)
@@ -202,7 +204,7 @@ class Words:
         """The tier menu in force, and a tier the record holds that is not on it."""
         in_force = parameters["resident_tier_menu"].on(date(calc_year, 1, 1))
         menu = [str(t) for t in in_force.value]
-        if typed.isdigit() and typed not in menu:
+        if whole_number(typed) is not None and typed not in menu:
             menu = sorted({*menu, typed}, key=int)
         return {tier: self._(N_("%(amount)s yuan a year"), amount=tier) for tier in menu}
 

@@ -12,7 +12,7 @@ from app.deps import CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.imports import template_headers
 from app.domain.registry import HouseholdForm
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import Household, User
 from app.routes.files import attachment
 from app.services import assignments, exports, households, regions, scope
@@ -33,7 +33,7 @@ ScopedHousehold = Annotated[Household, Depends(household_or_404)]
 @router.get("")
 def household_list(request: Request, session: SessionDep, user: CurrentUser, page: str = "1"):
     filters = households.HouseholdFilters.from_query(request.query_params)
-    number = int(page) if page.isdigit() else 1
+    number = whole_number(page) or 1
     results = households.search(session, user, filters, clock.today(), number)
     context = {
         "filters": filters,

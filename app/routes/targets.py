@@ -10,7 +10,7 @@ from app.core.db import SessionDep
 from app.core.templating import render
 from app.deps import AdminUser, found_or_404
 from app.domain.targets import as_typed
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import Metric, RegionLevel, Target
 from app.services import regions, targets
 
@@ -49,7 +49,8 @@ def _show(target: Target) -> RedirectResponse:
 
 
 def _year_or_this_year(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) == 4 else clock.today().year
+    year = whole_number(text)
+    return year if year is not None and len(text.strip()) == 4 else clock.today().year
 
 
 @router.get("")
@@ -68,7 +69,7 @@ def add_target(
     value: Annotated[str, Form()] = "",
 ):
     form = targets.TargetForm(
-        region_id=int(region_id) if region_id.isdigit() else None,
+        region_id=whole_number(region_id),
         metric=metric,
         year=year,
         value=value,

@@ -9,7 +9,7 @@ from app.core.db import SessionDep
 from app.core.templating import render
 from app.deps import AdminUser
 from app.domain.codes import RegionLevel
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.services import accounts, regions
 
 router = APIRouter(prefix="/admin/teams")
@@ -48,9 +48,7 @@ def create_team(
     region_id: Annotated[str, Form()] = "",
 ):
     try:
-        accounts.create_team(
-            session, name, int(region_id) if region_id.isdigit() else None, by=admin
-        )
+        accounts.create_team(session, name, whole_number(region_id), by=admin)
     except Invalid as invalid:
         form = {"name": name, "region_id": region_id}
         return _page(request, session, errors=invalid.errors, form=form)

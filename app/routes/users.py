@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from app.core.db import SessionDep
 from app.core.templating import render
 from app.deps import AdminUser, found_or_404
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import User
 from app.services import accounts, regions
 
@@ -76,8 +76,8 @@ def create_user(
         username=username,
         display_name=display_name,
         role=role,
-        region_id=int(region_id) if region_id.isdigit() else None,
-        team_ids=tuple(int(t) for t in team_ids if t.isdigit()),
+        region_id=whole_number(region_id),
+        team_ids=tuple(n for n in map(whole_number, team_ids) if n is not None),
         password=password,
     )
     try:

@@ -99,8 +99,11 @@ def move_all(session: Session, from_member_id: int, to_member_id: int, *, by: Us
     members = {m.id for m in assignable_members(session, by)}
     if from_member_id not in members or to_member_id not in members:
         raise Invalid({"member_id": N_("Choose a member of your teams.")})
-    ids = list(session.exec(select(Household.id).where(Household.assignee_id == from_member_id)))
-    households = session.exec(select(Household).where(col(Household.id).in_(ids))).all()
+    households = session.exec(
+        select(Household).where(
+            Household.assignee_id == from_member_id, visible_households(session, by)
+        )
+    ).all()
     now = clock.now()
     for household in households:
         _record(session, household, to_member_id, by, now, "move")

@@ -23,7 +23,7 @@ from app.domain.registry import (
     check_household,
     check_person,
 )
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import Household, Person, PersonKeyGroup, PersonSubsidy, Region, User
 from app.services import audit
 from app.services.regions import subtree_ids
@@ -67,8 +67,7 @@ class HouseholdFilters:
         """Filters from a query string; values that mean nothing are ignored, not errors."""
 
         def number(name: str) -> int | None:
-            value = params.get(name, "")
-            return int(value) if value.isdigit() else None
+            return whole_number(params.get(name))
 
         def code(name: str, codes):
             value = params.get(name, "")
@@ -345,7 +344,7 @@ def _checked_household(
         values = check_household(form)
     except Invalid as invalid:
         errors, values = invalid.errors, None
-    village_id = int(form.village_id) if form.village_id.strip().isdigit() else None
+    village_id = whole_number(form.village_id)
     village = session.get(Region, village_id) if village_id else None
     if village is None or village.level != RegionLevel.village:
         errors["village_id"] = N_("Choose the village or community.")

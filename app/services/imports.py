@@ -82,6 +82,7 @@ def run(session: Session, job: ImportJob, table: Table, user: User) -> ImportJob
 def _run(session: Session, job: ImportJob, table: Table, user: User) -> None:
     villages = VillageIndex(session, user)
     finder = HouseholdFinder(session, clock.now())
+    id_column = table.headers[table.fields["id_number"]]
     first_row: dict[str, int] = {}
     batch: list[tuple[CheckedRow, int]] = []
     for result in check_rows(table, clock.today()):
@@ -96,9 +97,9 @@ def _run(session: Session, job: ImportJob, table: Table, user: User) -> None:
                 batch.append((result, villages.id_of(result)))
         job.processed += 1
         if len(batch) == BATCH:
-            _flush(session, job, batch, user, finder)
+            _flush(session, job, batch, user, finder, id_column)
             batch = []
-    _flush(session, job, batch, user, finder)
+    _flush(session, job, batch, user, finder, id_column)
     job.status, job.finished_at = "done", clock.now()
     if not job.dry_run:
         counts = {"created": job.created, "updated": job.updated, "to_review": job.to_review}
@@ -107,12 +108,32 @@ def _run(session: Session, job: ImportJob, table: Table, user: User) -> None:
     session.commit()
 
 
-def _flush(session: Session, job: ImportJob, batch, user: User, finder: "HouseholdFinder"):
-    """One transaction: the batch's changes and the job's progress commit together."""
+def _flush(session: Session, job: ImportJob, batch, user: User, finder, id_column: str):
+    """One transaction: the batch's changes and the job's progress commit together. People
+    registered outside the importer's region are reported, never changed (dry run or not)."""
+    batch = _within_region(session, job, batch, user, id_column)
     if not job.dry_run and batch:
         _apply(session, job, batch, user, finder)
     session.add(job)
     session.commit()
+
+
+def _within_region(session: Session, job: ImportJob, batch, user: User, id_column: str):
+    """The batch without rows whose ID number belongs to someone the user may not see."""
+    indexes = {crypto.blind_index(row.person.id_number.number): (row, v) for row, v in batch}
+    query = (
+        select(Person.id_number_index)
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(col(Person.id_number_index).in_(indexes))
+        .where(~col(Household.village_id).in_(subtree_ids(session, user.region_id)))
+    )
+    outside = set(session.exec(query))
+    message = Message(N_("This ID number is registered outside your region."), {})
+    for index in outside:
+        row, _village = indexes[index]
+        _report(job, [RowError(row.row, id_column, message)])
+        job.valid -= 1
+    return [(row, v) for index, (row, v) in indexes.items() if index not in outside]
 
 
 def _report(job: ImportJob, errors: Iterable[RowError]) -> None:

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from app.core import clock
 from app.core.i18n import N_
 from app.domain import targets as rules
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import Metric, Region, Target, User
 from app.services import audit
 
@@ -137,8 +137,9 @@ def _active(session: Session, region_id: int, metric: Metric, year: int) -> bool
 
 
 def _parse_year(text: str, errors: dict[str, str]) -> int | None:
-    if text.strip().isdigit() and rules.FIRST_YEAR <= int(text) <= rules.LAST_YEAR:
-        return int(text)
+    year = whole_number(text)
+    if year is not None and rules.FIRST_YEAR <= year <= rules.LAST_YEAR:
+        return year
     errors["year"] = N_("Enter a year such as 2026.")
     return None
 

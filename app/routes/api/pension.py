@@ -190,7 +190,8 @@ class AssumptionsIn(BaseModel):
 
 
 def _amount(text: str) -> bool:
-    return text.replace(".", "", 1).isdigit() and Decimal(text) > 0
+    plain = text.replace(".", "", 1)
+    return plain.isascii() and plain.isdigit() and Decimal(text) > 0
 
 
 class Question(BaseModel):

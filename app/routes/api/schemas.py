@@ -15,6 +15,7 @@ from app.domain.codes import (
     Role,
     SubsidyCategory,
 )
+from app.domain.identifiers import mask_phone
 from app.domain.registry import PersonForm
 from app.services.households import HouseholdRow, HouseholdView, PersonView
 
@@ -147,7 +148,7 @@ class PersonOut(BaseModel):
 class HouseholdOut(HouseholdSummary):
     credit_code: str | None
     grid: str
-    phone: str | None
+    phone_masked: str | None
     notes: str
     stale: bool
     people: list[PersonOut]
@@ -155,9 +156,10 @@ class HouseholdOut(HouseholdSummary):
     @classmethod
     def of(cls, view: HouseholdView) -> "HouseholdOut":  # type: ignore[override]
         household = view.household
-        fields = set(cls.model_fields) - {"village", "people", "stale", "people_count", "head_name"}
+        computed = {"village", "people", "stale", "people_count", "head_name", "phone_masked"}
         return cls(
-            **attributes(household, fields),
+            **attributes(household, set(cls.model_fields) - computed),
+            phone_masked=mask_phone(household.phone) if household.phone else None,
             village=VillageRef(id=view.village.id, name=view.village.name),
             people_count=len(view.people),
             head_name=view.people[0].person.name if view.people else None,
