@@ -61,10 +61,16 @@ def release_claims(_args: argparse.Namespace) -> None:
 def serve(_args: argparse.Namespace) -> None:
     import uvicorn
 
+    from app.core.access_log import strip_query_strings
+
     settings = get_settings()
     # Behind a reverse proxy, X-Forwarded-For/-Proto give the real address (throttling) and
     # scheme (Secure cookies, HSTS); uvicorn trusts them from FORWARDED_ALLOW_IPS only.
-    uvicorn.run("app.main:app", host=settings.host, port=settings.port, proxy_headers=True)
+    config = uvicorn.Config(
+        "app.main:app", host=settings.host, port=settings.port, proxy_headers=True
+    )
+    strip_query_strings()  # after uvicorn has configured its loggers
+    uvicorn.Server(config).run()
 
 
 def main(argv: list[str] | None = None) -> None:
