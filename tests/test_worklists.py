@@ -261,3 +261,30 @@ def test_moving_a_list_leaves_households_outside_the_leads_region_alone(as_user,
     )
     db.refresh(far)
     assert far.assignee_id == user_id(db, "mei")
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("village_id={village}", 5),
+        ("grid=一网格", 1),
+        ("key_group=7", 1),
+        ("aged_45_plus=1", 2),
+        ("stale=1", 0),
+        ("unassigned=1", 5),
+        ("status=none", 1),
+    ],
+)
+def test_each_filter_previews_its_own_count(as_user, db, village_households, query, count):
+    first = village_households[0]
+    first.grid = "一网格"
+    db.add(first)
+    db.commit()
+    from app.models import Person, PersonKeyGroup
+
+    wang = db.exec(select(Person).where(Person.name == "王大海")).one()
+    db.add(PersonKeyGroup(person_id=wang.id, key_group=7))
+    db.commit()
+    query = query.format(village=region_named(db, "瓦窑村").id)
+    preview = post_assign(as_user("lee"), query, member_id=user_id(db, "mei"), scope="all")
+    assert f"将有{count}户分配给梅队员" in preview.text
