@@ -373,3 +373,46 @@ def test_the_lead_of_the_region_may_open_the_sheet(saved, client, as_user):
 def test_a_missing_calculation_is_not_found(as_user, db):
     assert db.exec(select(Calculation)).first() is None
     assert as_user("mei").get("/calculations/99/sheet").status_code == 404
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def upload_image(client, leaflet_id: int, name: str, content: bytes):
+    token = csrf_token(client, f"/admin/leaflets/{leaflet_id}")
+    return client.post(
+        f"/admin/leaflets/{leaflet_id}/images",
+        data={"csrf_token": token},
+        files={"image": (name, content)},
+    )
+
+
+def test_an_admin_uploads_a_picture_that_a_published_leaflet_shows(as_user, client):
+    as_user("alice")
+    page = upload_image(client, 1, "tiers.png", PNG)
+    assert page.status_code == 200
+    path = re.search(r"\(/leaflet-images/(\d+)\)", page.text).group(0)[1:-1]
+    picture = client.get(path)
+    assert (picture.status_code, picture.headers["content-type"]) == (200, "image/png")
+    assert picture.content == PNG
+    html = leaflets.as_html(f"![档次表]({path})", {})
+    assert f'<img src="{path}" alt="档次表"' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("x.png", b"<svg onload=alert(1)>", "请上传PNG、JPEG或GIF图片"),
+        ("big.png", PNG + b"\x00" * (1024 * 1024), "图片超过1 MB"),
+    ],
+)
+def test_a_wrong_or_large_picture_is_refused(as_user, client, name, content, message):
+    as_user("alice")
+    page = upload_image(client, 1, name, content)
+    assert page.status_code == 422
+    assert message in page.text
+
+
+def test_only_admins_upload_pictures(as_user, client):
+    as_user("lee")
+    assert upload_image(client, 1, "x.png", PNG).status_code == 403

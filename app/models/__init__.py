@@ -15,7 +15,7 @@ from app.models.auth import AuthSession, LoginAttempt
 from app.models.calculation import Calculation, ParameterEntry
 from app.models.household import Household, Person, PersonKeyGroup, PersonSubsidy
 from app.models.imports import ImportJob, ImportReview
-from app.models.leaflet import Leaflet, LeafletState, LeafletVersion, ShareLink
+from app.models.leaflet import Leaflet, LeafletImage, LeafletState, LeafletVersion, ShareLink
 from app.models.region import Region, Target
 from app.models.user import Team, TeamMembership, User
 
@@ -31,6 +31,7 @@ __all__ = [
     "ImportReview",
     "InsuranceStatus",
     "Leaflet",
+    "LeafletImage",
     "LeafletState",
     "LeafletVersion",
     "LoginAttempt",

@@ -4,7 +4,7 @@ versions that are never changed again, and personal share links for a saved calc
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -61,3 +61,18 @@ class ShareLink(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="user_account.id")
     created_at: datetime
     expires_at: datetime
+
+
+class LeafletImage(SQLModel, table=True):
+    """A picture for leaflets, uploaded by an admin and served from the app itself (the CSP
+    allows no other origin): ``![说明](/leaflet-images/<id>)`` in a leaflet's Markdown."""
+
+    __tablename__ = "leaflet_image"
+
+    id: int | None = Field(default=None, primary_key=True)
+    leaflet_id: int = Field(foreign_key="leaflet.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=20)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by_id: int = Field(foreign_key="user_account.id")
+    uploaded_at: datetime

@@ -4,17 +4,17 @@ share and print pages, and the personal calculation sheet shared by an expiring 
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 
 from app import labels
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.templating import render, request_locale
-from app.deps import AdminUser, CurrentUser, require_role
+from app.deps import AdminUser, CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.validation import Invalid
-from app.models import Calculation, Leaflet, User
+from app.models import Calculation, Leaflet, LeafletImage, User
 from app.services import leaflets, scope
 from app.services.leaflets import LeafletForm
 from app.services.parameters import effective_parameters
@@ -79,6 +79,7 @@ def _form_page(request, session, form, leaflet=None, errors=None):
         "slots": sorted(leaflets.FIGURES),
         "preview": leaflets.as_html(form.body, _figures(session)) if form.body else None,
         "versions": leaflets.versions(session, leaflet) if leaflet else [],
+        "images": leaflets.images_of(session, leaflet) if leaflet else [],
     }
     return render(request, "leaflets/form.html", context, status_code=422 if errors else 200)
 
@@ -117,6 +118,30 @@ def update_leaflet(
     except Invalid as invalid:
         return _form_page(request, session, form, leaflet, invalid.errors)
     return RedirectResponse(f"/admin/leaflets/{leaflet.id}#preview", status_code=303)
+
+
+@router.post("/admin/leaflets/{leaflet_id}/images")
+def upload_image(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    leaflet: AdminLeaflet,
+    image: Annotated[UploadFile | None, File()] = None,
+):
+    content = image.file.read(leaflets.MAX_IMAGE_BYTES + 1) if image else b""
+    try:
+        leaflets.add_image(session, leaflet, image.filename if image else "", content, by=user)
+    except Invalid as invalid:
+        return _form_page(request, session, LeafletForm.of(leaflet), leaflet, invalid.errors)
+    return RedirectResponse(f"/admin/leaflets/{leaflet.id}#images", status_code=303)
+
+
+@router.get("/leaflet-images/{image_id}")
+def leaflet_image(session: SessionDep, image_id: int):
+    """Public like the share pages that show it; pictures never carry personal data."""
+    image = found_or_404(session.get(LeafletImage, image_id))
+    headers = {"Cache-Control": "public, max-age=86400"}
+    return Response(image.data, media_type=image.content_type, headers=headers)
 
 
 @router.post("/admin/leaflets/{leaflet_id}/publish")

@@ -28,13 +28,28 @@ from app.core.i18n import N_, Message
 from app.core.security import new_token, token_digest
 from app.domain.pension import Parameters
 from app.domain.validation import Invalid, whole_number
-from app.models import Calculation, Leaflet, LeafletState, LeafletVersion, ShareLink, User
+from app.models import (
+    Calculation,
+    Leaflet,
+    LeafletImage,
+    LeafletState,
+    LeafletVersion,
+    ShareLink,
+    User,
+)
 from app.services import audit
 
 SHARE_DAYS = 30  # a personal sheet link lasts a month unless asked otherwise
 MAX_BODY = 20_000
 SLOT = re.compile(r"\{\{\s*([a-z_0-9]+)\s*\}\}")
-IMAGE_PREFIX = "/static/"  # images only from the app's own static files (no uploads yet)
+# Images only from the app itself: its static files and the pictures admins upload.
+IMAGE_PREFIXES = ("/static/", "/leaflet-images/")
+IMAGE_TYPES = {  # the first bytes of each accepted picture format
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF8": "image/gif",
+}
+MAX_IMAGE_BYTES = 1024 * 1024
 
 
 # --- figures from the parameter table ----------------------------------------------------------
@@ -110,7 +125,7 @@ def _markdown() -> MarkdownIt:
     def image(renderer, tokens, index, options, env):
         # Only the app's own images: no tracking pixels, nothing the CSP would refuse.
         src = tokens[index].attrGet("src") or ""
-        if not src.startswith(IMAGE_PREFIX) or "//" in src:
+        if not src.startswith(IMAGE_PREFIXES) or "//" in src:
             return escapeHtml(tokens[index].content)
         return default_image(tokens, index, options, env)
 
@@ -384,3 +399,36 @@ def sheet_options(calculation: Calculation) -> list[SheetOption]:
 
 def share_expires_on(link: ShareLink) -> datetime:
     return clock.local(link.expires_at)
+
+
+# --- pictures -----------------------------------------------------------------------------------
+
+
+def add_image(
+    session: Session, leaflet: Leaflet, filename: str, content: bytes, *, by: User
+) -> LeafletImage:
+    """Keep an uploaded picture (PNG, JPEG or GIF up to 1 MB, recognised by its bytes, not
+    its name)."""
+    kind = next((t for magic, t in IMAGE_TYPES.items() if content.startswith(magic)), None)
+    if kind is None:
+        raise Invalid({"image": N_("Upload a PNG, JPEG or GIF picture.")})
+    if len(content) > MAX_IMAGE_BYTES:
+        raise Invalid({"image": N_("The picture is larger than 1 MB.")})
+    image = LeafletImage(
+        leaflet_id=leaflet.id,
+        filename=filename[:200],
+        content_type=kind,
+        data=content,
+        uploaded_by_id=by.id,
+        uploaded_at=clock.now(),
+    )
+    session.add(image)
+    session.flush()
+    audit.record(session, "leaflet_image_added", user=by, target=f"leaflet:{leaflet.id}")
+    session.commit()
+    return image
+
+
+def images_of(session: Session, leaflet: Leaflet) -> list[LeafletImage]:
+    query = select(LeafletImage).where(LeafletImage.leaflet_id == leaflet.id)
+    return list(session.exec(query.order_by(LeafletImage.id)))
