@@ -47,4 +47,4 @@ def decrypt_bytes(token: bytes) -> bytes:
 
 
 def blind_index(value: str) -> str:
-    return hmac.new(_current_keys()[1], value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_current_keys()[1], value.encode(), hashlib.sha256).hex()

@@ -4,6 +4,7 @@ codes (统一社会信用代码, GB 32100) and phone numbers — checked, normal
 Messages are msgids (translated where shown) with %(name)s values.
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,11 @@ from app.core.i18n import N_
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
+_SPACES_AND_HYPHENS = re.compile(r"[\s-]")
+_LEGACY_ID = re.compile(r"\d{15}")
+_ID = re.compile(r"\d{17}[\dX]")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))([2-9]\d{6,7})")
 # Province-level codes of GB/T 2260 (incl. Taiwan 71, Hong Kong 81, Macao 82).
 PROVINCE_CODES = frozenset(
     [
@@ -78,7 +84,9 @@ class IdNumber:
 
 def check_character(first17: str) -> str:
     """ISO 7064 MOD 11-2 over the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("check_character needs the first 17 digits")
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARACTERS[total % 11]
 
 
@@ -87,12 +95,12 @@ def parse_id_number(text: str, today: date) -> IdNumber:
 
     The address code says where the number was issued and codes change as divisions are
     reorganised, so any province is accepted and an unknown county code is only flagged."""
-    raw = re.sub(r"[\s-]", "", text or "").upper()
+    raw = _SPACES_AND_HYPHENS.sub("", text or "").upper()
     if not raw:
         raise InvalidIdentifier(N_("Enter the ID number."))
-    if re.fullmatch(r"\d{15}", raw):
+    if _LEGACY_ID.fullmatch(raw):
         raw = _from_legacy(raw)
-    elif not re.fullmatch(r"\d{17}[\dX]", raw):
+    elif not _ID.fullmatch(raw):
         raise InvalidIdentifier(
             N_("An ID number has 18 characters (old ones 15): digits, the last may be X.")
         )
@@ -145,7 +153,7 @@ def mask_id_number(number: str) -> str:
 
 
 def parse_credit_code(text: str) -> str:
-    code = re.sub(r"[\s-]", "", text or "").upper()
+    code = _SPACES_AND_HYPHENS.sub("", text or "").upper()
     try:
         return uscc.validate(code)
     except ValidationError:
@@ -157,10 +165,10 @@ def parse_credit_code(text: str) -> str:
 def parse_phone(text: str) -> str:
     """A mainland mobile (11 digits from 13–19) or a landline with its area code, stored as
     digits with a hyphen after the area code: 13812345678, 0877-2051234."""
-    digits = re.sub(r"[\s-]", "", text or "")
-    if re.fullmatch(r"1[3-9]\d{9}", digits):
+    digits = _SPACES_AND_HYPHENS.sub("", text or "")
+    if _MOBILE.fullmatch(digits):
         return digits
-    landline = re.fullmatch(r"(0(?:10|2\d|[3-9]\d{2}))([2-9]\d{6,7})", digits)
+    landline = _LANDLINE.fullmatch(digits)
     if landline:
         return f"{landline.group(1)}-{landline.group(2)}"
     raise InvalidIdentifier(

@@ -90,6 +90,7 @@ SEX_MISMATCH = N_("The sex does not match the ID number.")
 SEPARATORS = re.compile(r"[、,，;；/\s]+")
 YES = {"是", "Y", "y", "1", "TRUE", "true", "√"}
 NO = {"否", "N", "n", "0", "FALSE", "false", ""}
+YES_OR_NO = YES | NO
 
 
 def _vocabulary(words: dict) -> dict[str, str]:
@@ -100,6 +101,8 @@ RELATIONS = _vocabulary(RELATION_WORDS)
 STATUSES = _vocabulary(STATUS_WORDS)
 SUBSIDIES = _vocabulary(SUBSIDY_WORDS)
 KEY_GROUPS = {**_vocabulary(KEY_GROUP_WORDS), **{str(n): str(n) for n in range(1, 9)}}
+# _listed takes a cell that is one vocabulary word as it is, which needs words without separators.
+assert not any(SEPARATORS.search(w) for v in (SUBSIDIES, KEY_GROUPS) for w in v)
 
 
 class UnreadableFile(ValueError):
@@ -214,10 +217,12 @@ class CheckedRow:
 
 def check_rows(table: Table, today: date) -> Iterator[CheckedRow | list[RowError]]:
     """Each data row checked on its own: a CheckedRow, or the errors that stop it."""
+    columns = list(table.fields.items())
+    blank = {name: "" for name in HEADERS if name not in table.fields}
     for offset, cells in enumerate(table.rows):
         row = offset + 2
-        value = _getter(table, cells)
-        errors = []
+        value = _values(columns, blank, cells)
+        errors: list[RowError] = []
         form = _person_form(value, row, table, errors)
         person = None
         try:
@@ -227,12 +232,13 @@ def check_rows(table: Table, today: date) -> Iterator[CheckedRow | list[RowError
                 RowError(row, _column(table, name), _message(message))
                 for name, message in invalid.errors.items()
             ]
-        if person and value("sex") and SEXES.get(value("sex")) != person.id_number.sex:
+        sex = value["sex"]
+        if person and sex and SEXES.get(sex) != person.id_number.sex:
             errors.append(RowError(row, _column(table, "sex"), Message(SEX_MISMATCH, {})))
         for name in ("township", "village"):
-            if not value(name):
+            if not value[name]:
                 errors.append(RowError(row, _column(table, name), Message(N_("Required."), {})))
-        if not value("address") and not value("household_key"):
+        if not value["address"] and not value["household_key"]:
             errors.append(
                 RowError(row, _column(table, "address"), Message(N_("Enter the address."), {}))
             )
@@ -242,12 +248,12 @@ def check_rows(table: Table, today: date) -> Iterator[CheckedRow | list[RowError
         yield CheckedRow(
             row=row,
             person=person,
-            township=value("township"),
-            village=value("village"),
-            address=value("address")[:200],
-            household_key=value("household_key")[:40],
-            village_group=value("village_group")[:60],
-            grid=value("grid")[:60],
+            township=value["township"],
+            village=value["village"],
+            address=value["address"][:200],
+            household_key=value["household_key"][:40],
+            village_group=value["village_group"][:60],
+            grid=value["grid"][:60],
         )
 
 
@@ -259,47 +265,50 @@ def _first_per_column(errors: list[RowError]) -> list[RowError]:
     return list(seen.values())
 
 
-def _getter(table: Table, cells: list[str]):
-    def value(name: str) -> str:
-        index = table.fields.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
-
+def _values(columns: list[tuple[str, int]], blank: dict[str, str], cells: list[str]) -> dict:
+    """Every field's text in the row, stripped ("" for a column the file lacks or a short row)."""
+    value = blank.copy()
+    count = len(cells)
+    for name, index in columns:
+        value[name] = cells[index].strip() if index < count else ""
     return value
 
 
-def _person_form(value, row: int, table: Table, errors: list[RowError]) -> PersonForm:
-    def coded(name: str, vocabulary: dict[str, str], default: str) -> str:
-        text = value(name)
-        if not text:
-            return default
-        return vocabulary.get(text, text)
+def _coded(text: str, vocabulary: dict[str, str], default: str) -> str:
+    return vocabulary.get(text, text) if text else default
 
-    def listed(name: str, vocabulary: dict[str, str]) -> list[str]:
-        words = [w for w in SEPARATORS.split(value(name)) if w]
-        return [vocabulary.get(word, word) for word in words]
 
+def _listed(text: str, vocabulary: dict[str, str]) -> list[str]:
+    if not text:
+        return []
+    if text in vocabulary:  # one word (vocabulary words hold no separator)
+        return [vocabulary[text]]
+    return [vocabulary.get(word, word) for word in SEPARATORS.split(text) if word]
+
+
+def _person_form(value: dict, row: int, table: Table, errors: list[RowError]) -> PersonForm:
     def fail(name: str, message: str) -> None:
         errors.append(RowError(row, _column(table, name), Message(message, {})))
 
-    id_number = value("id_number")
+    id_number = value["id_number"]
     if id_number.startswith("#NUMBER:"):
         fail("id_number", ID_NUMBER_AS_NUMBER)
         id_number = ""
-    cadre = value("is_cadre")
-    if cadre not in YES | NO:
+    cadre = value["is_cadre"]
+    if cadre not in YES_OR_NO:
         fail("is_cadre", N_("Enter 是 or 否."))
     return PersonForm(
-        name=value("name"),
+        name=value["name"],
         id_number=id_number,
-        phone=value("phone"),
-        relation=coded("relation", RELATIONS, "other"),
-        key_groups=listed("key_groups", KEY_GROUPS),
-        insurance_status=coded("insurance_status", STATUSES, "none"),
-        resident_tier=value("resident_tier"),
-        years_paid=value("years_paid"),
-        stopped_since=value("stopped_since"),
-        subsidy_categories=listed("subsidy_categories", SUBSIDIES),
-        occupation=value("occupation"),
+        phone=value["phone"],
+        relation=_coded(value["relation"], RELATIONS, "other"),
+        key_groups=_listed(value["key_groups"], KEY_GROUPS),
+        insurance_status=_coded(value["insurance_status"], STATUSES, "none"),
+        resident_tier=value["resident_tier"],
+        years_paid=value["years_paid"],
+        stopped_since=value["stopped_since"],
+        subsidy_categories=_listed(value["subsidy_categories"], SUBSIDIES),
+        occupation=value["occupation"],
         is_cadre=cadre in YES,
     )
 

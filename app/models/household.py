@@ -3,7 +3,7 @@ their people."""
 
 from datetime import date, datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -11,6 +11,12 @@ from app.domain.codes import HouseholdKind, InsuranceStatus, Relation, SubsidyCa
 
 
 class Household(SQLModel, table=True):
+    # Imports group people into households by 户号, else by address, within a village.
+    __table_args__ = (
+        Index("ix_household_village_key", "village_id", "household_key"),
+        Index("ix_household_village_address", "village_id", "address"),
+    )
+
     @declared_attr
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}

@@ -426,13 +426,14 @@ def form_for(session: Session, person: Person) -> PersonForm:
     )
 
 
-def person_columns(values: PersonValues) -> dict:
-    """The stored columns of a checked person: the ID number encrypted, indexed and masked."""
+def person_columns(values: PersonValues, index: str | None = None) -> dict:
+    """The stored columns of a checked person: the ID number encrypted, indexed and masked.
+    ``index``: the number's blind index when the caller has computed it already."""
     number = values.id_number
     return {
         "name": values.name,
         "id_number_encrypted": crypto.encrypt(number.number),
-        "id_number_index": crypto.blind_index(number.number),
+        "id_number_index": crypto.blind_index(number.number) if index is None else index,
         "id_number_masked": number.masked,
         "id_number_flags": "" if number.known_region else "unknown_region_code",
         "sex": number.sex,
