@@ -17,13 +17,13 @@ from sqlmodel import select
 
 from app.core.db import SessionDep
 from app.core.templating import render
-from app.deps import require_role
+from app.deps import found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.imports import MAX_BYTES, UnreadableFile
 from app.domain.validation import Invalid
 from app.models import ImportJob, ImportReview, User
 from app.routes.files import attachment
-from app.services import exports, imports
+from app.services import exports, imports, scope
 
 router = APIRouter(prefix="/imports")
 
@@ -32,10 +32,7 @@ Reviewer = Annotated[User, Depends(require_role(Role.admin))]
 
 
 def job_or_404(session: SessionDep, user: Importer, job_id: int) -> ImportJob:
-    job = session.get(ImportJob, job_id)
-    if job is None or (user.role != Role.admin and job.created_by_id != user.id):
-        raise HTTPException(404)
-    return job
+    return found_or_404(scope.import_job_for(session, user, job_id))
 
 
 ScopedJob = Annotated[ImportJob, Depends(job_or_404)]

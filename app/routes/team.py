@@ -110,7 +110,5 @@ def close_pool(session: SessionDep, user: Lead, team: LedTeam, village_id: int):
 def set_claim_days(
     session: SessionDep, user: Lead, team: LedTeam, days: Annotated[int, Form()] = 14
 ):
-    team.claim_idle_days = min(max(days, 1), 365)
-    session.add(team)
-    session.commit()
+    assignments.set_claim_idle_days(session, team, days, by=user)
     return RedirectResponse("/team", status_code=303)

@@ -187,6 +187,16 @@ def claim(session: Session, household_id: int, *, member: User) -> bool:
     return True
 
 
+def set_claim_idle_days(session: Session, team: Team, days: int, *, by: User) -> None:
+    """How long a claim may stay untouched, between a day and a year."""
+    team.claim_idle_days = min(max(days, 1), 365)
+    session.add(team)
+    audit.record(
+        session, "claim_days_set", user=by, target=f"team:{team.id}", days=team.claim_idle_days
+    )
+    session.commit()
+
+
 def release_idle_claims(session: Session, today: date) -> int:
     """Claims untouched for their team's number of days go back to the pool. Until visits are
     recorded, a claim counts as untouched since it was made."""

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from app.domain.codes import Role
-from app.models import Household, Person, User
+from app.models import Household, ImportJob, Person, User
 from app.services.regions import subtree_ids
 
 
@@ -38,6 +38,14 @@ def person_for(session: Session, user: User, person_id: int) -> Person | None:
         .where(Person.id == person_id, visible_households(session, user))
     )
     return session.exec(query).first()
+
+
+def import_job_for(session: Session, user: User, job_id: int) -> ImportJob | None:
+    """An import report belongs to whoever ran it; admins see every one."""
+    job = session.get(ImportJob, job_id)
+    if job is None or (user.role != Role.admin and job.created_by_id != user.id):
+        return None
+    return job
 
 
 def may_edit(user: User) -> bool:

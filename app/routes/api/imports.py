@@ -8,7 +8,6 @@ from fastapi import (
     Depends,
     File,
     Form,
-    HTTPException,
     Request,
     UploadFile,
 )
@@ -17,12 +16,12 @@ from pydantic import BaseModel
 
 from app.core.db import SessionDep
 from app.core.i18n import Gettext
-from app.deps import api_role
+from app.deps import api_role, found_or_404
 from app.domain.codes import Role
 from app.domain.imports import MAX_BYTES, UnreadableFile
 from app.models import ImportJob, User
 from app.routes.api.errors import api_gettext
-from app.services import imports
+from app.services import imports, scope
 
 router = APIRouter(tags=["imports"])
 
@@ -85,7 +84,5 @@ def upload(
 
 @router.get("/imports/{import_id}", response_model=ImportOut)
 def import_status(request: Request, session: SessionDep, user: ApiImporter, import_id: int):
-    job = session.get(ImportJob, import_id)
-    if job is None or (user.role != Role.admin and job.created_by_id != user.id):
-        raise HTTPException(404)
+    job = found_or_404(scope.import_job_for(session, user, import_id))
     return ImportOut.of(job, api_gettext(request))
