@@ -273,3 +273,9 @@ def test_an_export_never_records_a_full_id_number_in_the_audit(as_user, db, home
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert NUMBER not in str(event.detail)
     assert event.detail["filters"]["q"] == f"530402********{NUMBER[-4:]}"
+
+
+def test_the_folded_filters_open_when_one_of_them_is_set(as_user, homes):
+    client = as_user("lee")
+    assert "<details open>" not in listed(client, "?q=王")
+    assert "<details open>" in listed(client, "?grid=一网格")

@@ -62,6 +62,13 @@ class HouseholdFilters:
     unassigned: bool = False
     assignee_id: int | None = None
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter beyond the search box and the unassigned switch is set (pages
+        open their folded filters then)."""
+        folded = {"q", "unassigned"}
+        return any(value for name, value in vars(self).items() if name not in folded)
+
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> "HouseholdFilters":
         """Filters from a query string; values that mean nothing are ignored, not errors."""
