@@ -8,9 +8,13 @@ from babel.dates import format_skeleton
 from app.core import i18n
 from app.core.i18n import N_, gettext_for
 from app.domain.codes import (
+    ChangeStatus,
+    Channel,
     HouseholdKind,
     InsuranceStatus,
+    LeafletMedium,
     Metric,
+    NotReachedReason,
     RegionLevel,
     Relation,
     Role,
@@ -108,7 +112,7 @@ ASSIGNMENT_KINDS = {
     "release": N_("Returned to the pool (idle)"),
 }
 
-# Outcome codes (api.md): printed on walk sheets now, recorded by visits later.
+# Outcome codes (api.md), printed on walk sheets and recorded by visits.
 OUTCOMES = {
     "join_resident": N_("Join the resident pension"),
     "raise_tier": N_("Raise the tier"),
@@ -120,6 +124,44 @@ OUTCOMES = {
     "undecided": N_("Undecided"),
     "refused": N_("Refused"),
     "not_eligible": N_("Not eligible"),
+}
+
+CHANNELS = {
+    Channel.home_visit: N_("Home visit"),
+    Channel.phone_call: N_("Phone call"),
+    Channel.other: N_("Other (met elsewhere)"),
+}
+
+NOT_REACHED_REASONS = {
+    NotReachedReason.nobody_home: N_("Nobody home"),
+    NotReachedReason.wrong_number: N_("Wrong number"),
+    NotReachedReason.refused_to_talk: N_("Refused to talk"),
+    NotReachedReason.moved_away: N_("Moved away"),
+    NotReachedReason.deceased: N_("Deceased"),
+}
+
+THREE_ONES = {
+    "contact": N_("Visit or call"),
+    "calculation": N_("Calculation"),
+    "leaflet": N_("Leaflet"),
+}
+
+LEAFLET_MEDIA = {LeafletMedium.paper: N_("Paper"), LeafletMedium.digital: N_("Digital")}
+
+CHANGE_STATUSES = {
+    ChangeStatus.reported: N_("Reported"),
+    ChangeStatus.confirmed: N_("Confirmed"),
+    ChangeStatus.rejected: N_("Not confirmed"),
+}
+
+TIMELINE_KINDS = {
+    "visit": N_("Visit"),
+    "calculation": THREE_ONES["calculation"],
+    "leaflet": THREE_ONES["leaflet"],
+    "outcome": N_("Outcome"),
+    "enrolment_change": N_("Enrolment change"),
+    "assignment": N_("Assignment"),
+    "edit": N_("Record changed"),
 }
 
 HOUSEHOLD_KINDS = {

@@ -106,3 +106,22 @@ def assign(session: Session, home, username: str) -> None:
     session.add(home)
     session.commit()
     session.refresh(home)
+
+
+def visit(session: Session, home, people=(), by: str = "mei", **fields):
+    """A reached home visit on ``home`` speaking to ``people`` (pass reached="no" and a
+    not_reached_reason for one that reached nobody); steps and outcomes as VisitForm takes."""
+    import uuid
+
+    from app.domain.codes import VisitSource
+    from app.domain.visits import VisitForm
+    from app.services.visits import record_visit
+
+    fields.setdefault("client_uuid", str(uuid.uuid4()))
+    fields.setdefault("channel", "home_visit")
+    fields.setdefault("reached", "yes")
+    form = VisitForm(person_ids=[str(p.id) for p in people], **fields)
+    stored, _created = record_visit(
+        session, home, form, by=user_named(session, by), source=VisitSource.form
+    )
+    return stored

@@ -20,7 +20,8 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 
 
 class Message(NamedTuple):
-    """A msgid with the values for its %(name)s placeholders, translated where it is shown."""
+    """A msgid with the values for its %(name)s placeholders, translated where it is shown
+    (values that are Messages themselves are translated too)."""
 
     text: str
     values: dict[str, object]
@@ -52,7 +53,8 @@ def gettext_for(locale: str) -> Gettext:
         if isinstance(message, Message):
             message, values = message.text, {**message.values, **values}
         text = catalog.gettext(message)
-        return text % values if values else text
+        filled = {k: _(v) if isinstance(v, Message) else v for k, v in values.items()}
+        return text % filled if values else text
 
     return _
 

@@ -75,3 +75,58 @@ class Relation(StrEnum):
     other = "other"
     owner = "owner"
     employee = "employee"
+
+
+class Channel(StrEnum):
+    """How a person was worked: 上门走访, 电话, or otherwise (a meeting in the village square)."""
+
+    home_visit = "home_visit"
+    phone_call = "phone_call"
+    other = "other"
+
+
+class NotReachedReason(StrEnum):
+    nobody_home = "nobody_home"
+    wrong_number = "wrong_number"
+    refused_to_talk = "refused_to_talk"
+    moved_away = "moved_away"
+    deceased = "deceased"
+
+
+class OutcomeCode(StrEnum):
+    """Codes fixed by the API contract."""
+
+    join_resident = "join_resident"
+    raise_tier = "raise_tier"  # from → to, yuan a year
+    join_flexible = "join_flexible"  # to = the base as a percentage of the average wage
+    resume_paying = "resume_paying"
+    extend_paying = "extend_paying"  # 延缴: pay on past retirement age to reach the minimum
+    buy_back = "buy_back"  # 补缴
+    insured_elsewhere = "insured_elsewhere"
+    undecided = "undecided"
+    refused = "refused"
+    not_eligible = "not_eligible"
+
+
+class StepKind(StrEnum):
+    """The two of the three ones (三个一) beyond the contact itself."""
+
+    calculation = "calculation"  # 算一笔账
+    leaflet = "leaflet"  # 送一份宣传单
+
+
+class LeafletMedium(StrEnum):
+    paper = "paper"
+    digital = "digital"
+
+
+class VisitSource(StrEnum):
+    form = "form"  # the visit form on the phone
+    api = "api"  # the offline app or another program
+    paper = "paper"  # keyed in from a printed walk sheet
+
+
+class ChangeStatus(StrEnum):
+    reported = "reported"  # by the member (or the cadre about themselves)
+    confirmed = "confirmed"  # by the lead, or later by an official data import
+    rejected = "rejected"

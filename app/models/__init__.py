@@ -18,6 +18,15 @@ from app.models.imports import ImportJob, ImportReview
 from app.models.leaflet import Leaflet, LeafletImage, LeafletState, LeafletVersion, ShareLink
 from app.models.region import Region, Target
 from app.models.user import Team, TeamMembership, User
+from app.models.visit import (
+    EnrolmentChange,
+    FollowUp,
+    FollowUpInterval,
+    Outcome,
+    Visit,
+    VisitPerson,
+    VisitStep,
+)
 
 __all__ = [
     "Assignment",
@@ -25,6 +34,9 @@ __all__ = [
     "AuthSession",
     "Calculation",
     "ClaimPool",
+    "EnrolmentChange",
+    "FollowUp",
+    "FollowUpInterval",
     "Household",
     "HouseholdKind",
     "ImportJob",
@@ -36,6 +48,7 @@ __all__ = [
     "LeafletVersion",
     "LoginAttempt",
     "Metric",
+    "Outcome",
     "ParameterEntry",
     "Person",
     "PersonKeyGroup",
@@ -50,4 +63,7 @@ __all__ = [
     "Team",
     "TeamMembership",
     "User",
+    "Visit",
+    "VisitPerson",
+    "VisitStep",
 ]

@@ -4,11 +4,13 @@ An admin sees every household; a lead those in their region; a member those assi
 a cadre the household of their own person record. Anything else is answered as absent (404).
 """
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from app.domain.codes import Role
-from app.models import Household, ImportJob, Person, User
+from app.models import Assignment, Household, ImportJob, Person, User
 from app.services.regions import subtree_ids
 
 
@@ -57,3 +59,22 @@ def may_reveal_id_numbers(user: User) -> bool:
     """Admins, the leads of the household's region and the member it is assigned to (the
     scope check comes first, so a member only ever reaches their own households)."""
     return user.role in (Role.admin, Role.lead, Role.member)
+
+
+def household_for_visit(
+    session: Session, user: User, household_id: int, occurred_at: datetime
+) -> Household | None:
+    """A household the user may record a visit on: one they may see now, or, for a member, one
+    that was theirs when the visit happened (recorded offline, reassigned since)."""
+    household = household_for(session, user, household_id)
+    if household is not None or user.role != Role.member:
+        return household if user.role != Role.cadre else None
+    holder = (
+        select(Assignment.to_user_id)
+        .where(Assignment.household_id == household_id, Assignment.at <= occurred_at)
+        .order_by(col(Assignment.at).desc(), col(Assignment.id).desc())
+        .limit(1)
+    )
+    if session.exec(holder).first() != user.id:
+        return None
+    return session.get(Household, household_id)

@@ -1,0 +1,371 @@
+"""Recording visits and what came of them, and reading a household's state back from its
+events: each person's three ones, the last contact, the next follow-up."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from app.core import clock
+from app.core.config import get_settings
+from app.core.i18n import N_
+from app.domain.codes import InsuranceStatus, StepKind, VisitSource
+from app.domain.people import born_on_or_before
+from app.domain.validation import Invalid
+from app.domain.visits import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    OutcomeValues,
+    Progress,
+    StepValues,
+    VisitForm,
+    VisitRules,
+    check_visit,
+    normalised_uuid,
+    progress,
+    suggested_follow_up,
+)
+from app.models import (
+    Calculation,
+    EnrolmentChange,
+    FollowUp,
+    FollowUpInterval,
+    Household,
+    Leaflet,
+    Outcome,
+    Person,
+    User,
+    Visit,
+    VisitPerson,
+    VisitStep,
+)
+from app.services import audit
+from app.services.parameters import effective_parameters
+
+
+def eligible_condition(today: date) -> ColumnElement[bool]:
+    """People the three ones apply to, as SQL (the pure twin: app.domain.visits.is_eligible)."""
+    return (
+        (col(Person.birth_date) <= born_on_or_before(16, today))
+        & or_(col(Person.retires_on).is_(None), col(Person.retires_on) > today)
+        & (col(Person.insurance_status) != InsuranceStatus.receiving)
+        & col(Person.is_student).is_(False)
+    )
+
+
+def follow_up_days(session: Session) -> dict[str, int | None]:
+    """The default intervals with the admins' changes (0 days: no follow-up)."""
+    changed = {row.key: row.days or None for row in session.exec(select(FollowUpInterval))}
+    return {**DEFAULT_FOLLOW_UP_DAYS, **changed}
+
+
+def rules_for(session: Session, household: Household) -> VisitRules:
+    now = clock.now()
+    people = session.exec(select(Person.id).where(Person.household_id == household.id)).all()
+    menu = effective_parameters(session)["resident_tier_menu"]
+    return VisitRules(
+        now=now,
+        zone=get_settings().zone,
+        household_people=set(people),
+        tiers=set(menu.on(clock.today()).value),
+        follow_up_days=follow_up_days(session),
+    )
+
+
+# --- recording ---------------------------------------------------------------------------------
+
+
+def stored_visit(session: Session, client_uuid: str) -> Visit | None:
+    return session.exec(select(Visit).where(Visit.client_uuid == client_uuid)).first()
+
+
+def record_visit(
+    session: Session, household: Household, form: VisitForm, *, by: User, source: VisitSource
+) -> tuple[Visit, bool]:
+    """Store a visit with its steps, outcomes and follow-up, all or nothing. A client UUID seen
+    before answers the stored visit and writes nothing (``False``)."""
+    known = _repeat(session, form.client_uuid, by)
+    if known is not None:
+        return known, False
+    rules = rules_for(session, household)
+    values = check_visit(form, rules)
+    _check_references(session, values.steps)
+    visit = Visit(
+        client_uuid=values.client_uuid,
+        household_id=household.id,
+        recorded_by_id=by.id,
+        occurred_at=values.occurred_at,
+        recorded_at=rules.now,
+        channel=values.channel,
+        reached=values.reached,
+        not_reached_reason=values.not_reached_reason,
+        notes=values.notes,
+        latitude=values.latitude,
+        longitude=values.longitude,
+        source=source,
+    )
+    session.add(visit)
+    session.flush()
+    session.add_all(VisitPerson(visit_id=visit.id, person_id=p) for p in values.person_ids)
+    for step in values.steps:
+        _add_step(session, visit, step, None, by)
+    for outcome in values.outcomes:
+        _add_outcome(session, visit, outcome, None, by)
+    reasons = [o.code for o in values.outcomes] + [values.not_reached_reason or ""]
+    due = values.follow_up_on or _suggested(visit, reasons, rules)
+    _add_follow_up(session, visit, due, by)
+    audit.record(
+        session, "visit_recorded", user=by, target=f"household:{household.id}", visit=visit.id
+    )
+    return _committed(session, visit, form.client_uuid, by)
+
+
+def _repeat(session: Session, client_uuid: str, by: User) -> Visit | None:
+    """The visit this UUID already stored; someone else's UUID is refused."""
+    known = stored_visit(session, normalised_uuid(client_uuid) or "")
+    if known is not None and known.recorded_by_id != by.id:
+        raise Invalid({"client_uuid": N_("The form is out of date: open it again.")})
+    return known
+
+
+def _committed(session: Session, visit: Visit, client_uuid: str, by: User) -> tuple[Visit, bool]:
+    """Two submits racing: the loser's insert fails on the UUID and it answers the winner's."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        known = _repeat(session, client_uuid, by)
+        if known is None:
+            raise
+        return known, False
+    return visit, True
+
+
+def _check_references(session: Session, steps: Iterable[StepValues]) -> None:
+    errors = {}
+    for index, step in enumerate(steps):
+        if step.calculation_id is not None:
+            calculation = session.get(Calculation, step.calculation_id)
+            if calculation is None or calculation.person_id != step.person_id:
+                errors[f"steps.{index}"] = N_("Attach a calculation saved for this person.")
+        if step.leaflet_id is not None:
+            leaflet = session.get(Leaflet, step.leaflet_id)
+            if leaflet is None or leaflet.version == 0:
+                errors[f"steps.{index}"] = N_("Choose a leaflet from the library.")
+    if errors:
+        raise Invalid(errors)
+
+
+def _suggested(visit: Visit, reasons: list[str], rules: VisitRules) -> date | None:
+    visited_on = clock.local(visit.occurred_at).date()
+    return suggested_follow_up(visited_on, reasons, rules.follow_up_days)
+
+
+def _add_step(session, visit: Visit, step: StepValues, client_uuid: str | None, by: User):
+    leaflet = session.get(Leaflet, step.leaflet_id) if step.leaflet_id is not None else None
+    row = VisitStep(
+        client_uuid=client_uuid,
+        visit_id=visit.id,
+        person_id=step.person_id,
+        kind=step.kind,
+        calculation_id=step.calculation_id,
+        leaflet_id=step.leaflet_id,
+        leaflet_version=leaflet.version if leaflet else None,
+        leaflet_medium=step.leaflet_medium,
+        recorded_by_id=by.id,
+        recorded_at=clock.now(),
+    )
+    session.add(row)
+    return row
+
+
+def _add_outcome(session, visit: Visit, outcome: OutcomeValues, client_uuid: str | None, by: User):
+    row = Outcome(
+        client_uuid=client_uuid,
+        visit_id=visit.id,
+        person_id=outcome.person_id,
+        code=outcome.code,
+        from_value=outcome.from_value,
+        to_value=outcome.to_value,
+        reason=outcome.reason,
+        recorded_by_id=by.id,
+        recorded_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    if outcome.is_change:
+        session.add(
+            EnrolmentChange(
+                person_id=outcome.person_id,
+                outcome_id=row.id,
+                kind=outcome.code,
+                from_value=outcome.from_value,
+                to_value=outcome.to_value,
+                effective_on=clock.local(visit.occurred_at).date(),
+                reported_by_id=by.id,
+                reported_at=row.recorded_at,
+            )
+        )
+    return row
+
+
+def _add_follow_up(session, visit: Visit, due_on: date | None, by: User) -> None:
+    session.add(
+        FollowUp(
+            household_id=visit.household_id,
+            visit_id=visit.id,
+            due_on=due_on,
+            recorded_by_id=by.id,
+            recorded_at=clock.now(),
+        )
+    )
+
+
+# --- adding to a visit afterwards (the visit page: one step at a time) --------------------------
+
+
+def add_steps(session: Session, visit: Visit, form: VisitForm, *, by: User) -> None:
+    """The calculation or leaflet of people spoken to on a reached visit; ``form`` carries
+    the visit's channel and people, and the new steps and outcomes. Its UUID names this
+    addition: sent twice, it is stored once."""
+    if _added_before(session, form.client_uuid):
+        return
+    rules = rules_for(session, _household(session, visit))
+    values = check_visit(_addition(session, visit, form), rules)
+    _check_references(session, values.steps)
+    for index, step in enumerate(values.steps):
+        _add_step(session, visit, step, _part(values.client_uuid, index), by)
+    for index, outcome in enumerate(values.outcomes):
+        _add_outcome(session, visit, outcome, _part(values.client_uuid, index), by)
+    if values.outcomes:
+        reasons = [o.code for o in _outcomes_of(session, visit)]
+        _add_follow_up(session, visit, values.follow_up_on or _suggested(visit, reasons, rules), by)
+    audit.record(
+        session,
+        "visit_added_to",
+        user=by,
+        target=f"household:{visit.household_id}",
+        visit=visit.id,
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # the same addition sent twice at once: the first one stands
+
+
+def set_follow_up(session: Session, visit: Visit, due_on: date | None, *, by: User) -> None:
+    _add_follow_up(session, visit, due_on, by)
+    session.commit()
+
+
+def _household(session: Session, visit: Visit) -> Household:
+    return session.get(Household, visit.household_id)
+
+
+def _addition(session: Session, visit: Visit, form: VisitForm) -> VisitForm:
+    """What is added, checked as part of the visit it belongs to."""
+    spoken_to = session.exec(select(VisitPerson.person_id).where(VisitPerson.visit_id == visit.id))
+    return form.model_copy(
+        update={
+            "channel": visit.channel,
+            "reached": "yes" if visit.reached else "no",
+            "not_reached_reason": visit.not_reached_reason or "",
+            "person_ids": [str(p) for p in spoken_to],
+            "occurred_at": clock.local(visit.occurred_at).isoformat(),
+        }
+    )
+
+
+def _part(client_uuid: str, index: int) -> str:
+    return client_uuid if index == 0 else f"{client_uuid[:-4]}{index:04x}"
+
+
+def _added_before(session: Session, client_uuid: str) -> bool:
+    key = normalised_uuid(client_uuid) or ""
+    step = session.exec(select(VisitStep.id).where(VisitStep.client_uuid == key)).first()
+    outcome = session.exec(select(Outcome.id).where(Outcome.client_uuid == key)).first()
+    return step is not None or outcome is not None
+
+
+def _outcomes_of(session: Session, visit: Visit) -> list[Outcome]:
+    return list(session.exec(select(Outcome).where(Outcome.visit_id == visit.id)))
+
+
+# --- state derived from the events --------------------------------------------------------------
+
+
+def people_progress(session: Session, person_ids: list[int]) -> dict[int, Progress]:
+    """Each person's three ones across all visits."""
+    contacted = session.exec(
+        select(VisitPerson.person_id)
+        .join(Visit, col(Visit.id) == VisitPerson.visit_id)
+        .where(col(VisitPerson.person_id).in_(person_ids), col(Visit.reached).is_(True))
+    ).all()
+    steps = session.exec(
+        select(VisitStep.person_id, VisitStep.kind).where(col(VisitStep.person_id).in_(person_ids))
+    ).all()
+    return progress(person_ids, contacted, [(p, StepKind(k)) for p, k in steps])
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    last_contact: date | None = None
+    follow_up_on: date | None = None
+
+
+def contact_facts(session: Session, household_ids: list[int]) -> dict[int, ContactFacts]:
+    """Per household: the day of the last visit that reached someone, and the follow-up set on
+    its latest visit."""
+    if not household_ids:
+        return {}
+    last = session.exec(
+        select(Visit.household_id, func.max(Visit.occurred_at))
+        .where(col(Visit.household_id).in_(household_ids), col(Visit.reached).is_(True))
+        .group_by(Visit.household_id)
+    ).all()
+    latest_visit = (
+        select(Visit.id)
+        .where(Visit.household_id == FollowUp.household_id)
+        .order_by(col(Visit.occurred_at).desc(), col(Visit.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest_follow_up = (
+        select(func.max(FollowUp.id)).where(FollowUp.visit_id == latest_visit).scalar_subquery()
+    )
+    due = session.exec(
+        select(FollowUp.household_id, FollowUp.due_on).where(
+            col(FollowUp.household_id).in_(household_ids), FollowUp.id == latest_follow_up
+        )
+    ).all()
+    contacted = {h: clock.local(moment).date() for h, moment in last}
+    following = dict(due)
+    return {
+        h: ContactFacts(contacted.get(h), following.get(h)) for h in set(contacted) | set(following)
+    }
+
+
+def latest_outcomes(session: Session, person_ids: list[int]) -> dict[int, Outcome]:
+    """Each person's current outcome: the latest recorded on their latest visit."""
+    rows = session.exec(
+        select(Outcome)
+        .join(Visit, col(Visit.id) == Outcome.visit_id)
+        .where(col(Outcome.person_id).in_(person_ids))
+        .order_by(col(Visit.occurred_at), col(Outcome.id))
+    )
+    return {row.person_id: row for row in rows}
+
+
+def visits_of(session: Session, household: Household) -> list[Visit]:
+    query = (
+        select(Visit)
+        .where(Visit.household_id == household.id)
+        .order_by(col(Visit.occurred_at).desc(), col(Visit.id).desc())
+    )
+    return list(session.exec(query))
+
+
+def occurred(visit: Visit) -> datetime:
+    return clock.local(visit.occurred_at)
