@@ -3,7 +3,16 @@ never reads the browser's session cookie, so it needs no CSRF token."""
 
 from fastapi import APIRouter
 
-from app.routes.api import accounts, households, imports, leaflets, pension, regions, worklists
+from app.routes.api import (
+    accounts,
+    households,
+    imports,
+    leaflets,
+    pension,
+    regions,
+    visits,
+    worklists,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
@@ -13,3 +22,4 @@ router.include_router(imports.router)
 router.include_router(pension.router)
 router.include_router(worklists.router)
 router.include_router(leaflets.router)
+router.include_router(visits.router)
