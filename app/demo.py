@@ -2,6 +2,8 @@
 and a few hundred synthetic households. Loaded by ``make run`` into an empty database only;
 never part of a real deployment. Benchmarks ask for city scale (700 000 households)."""
 
+import random
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import func, text
@@ -9,12 +11,15 @@ from sqlmodel import Session, select
 
 from app.core import clock
 from app.core.db import bulk_insert
-from app.domain.codes import RegionLevel, Role
+from app.domain.codes import RegionLevel, Role, VisitSource
 from app.domain.identifiers import parse_id_number
 from app.domain.registry import PersonValues
+from app.domain.visits import OutcomeForm, StepForm, VisitForm
 from app.models import Household, Person, PersonKeyGroup, PersonSubsidy, Region, Team, User
 from app.services.accounts import NewUser, create_user
 from app.services.households import person_columns
+from app.services.leaflets import published
+from app.services.visits import record_visit
 from app.synthetic import Generator, SyntheticHousehold
 
 DEMO_PASSWORD = "vanguard-demo"
@@ -76,6 +81,48 @@ def load_demo(session: Session, households: int = DEMO_HOUSEHOLDS, seed: int = 2
     members = [users["member1"].id, users["member2"].id]
     generate_households(session, villages, households, seed, members)
     _link_cadre(session, users["cadre1"], regions["瓦窑村"])
+    record_demo_visits(session, users["member1"], random.Random(seed))
+
+
+def record_demo_visits(session: Session, member: User, chance: random.Random) -> None:
+    """Half of the member's households were visited over the last three weeks, through the
+    same service the visit form uses, so the worklist and team view show real progress."""
+    homes = session.exec(
+        select(Household).where(Household.assignee_id == member.id).order_by(Household.id)
+    ).all()
+    leaflets = published(session)
+    for home in homes[: len(homes) // 2]:
+        people = session.exec(select(Person.id).where(Person.household_id == home.id)).all()
+        if people:
+            form = _demo_visit(chance, people, leaflets)
+            record_visit(session, home, form, by=member, source=VisitSource.form)
+
+
+def _demo_visit(chance: random.Random, people: list[int], leaflets) -> VisitForm:
+    when = clock.now() - timedelta(days=chance.randint(1, 21), hours=chance.randint(0, 6))
+    base = {"client_uuid": str(uuid.UUID(int=chance.getrandbits(128))), "channel": "home_visit"}
+    base["occurred_at"] = when.isoformat()
+    if chance.random() < 0.25:
+        return VisitForm(**base, reached="no", not_reached_reason="nobody_home")
+    spoken = [str(p) for p in people[: chance.randint(1, len(people))]]
+    steps = [StepForm(person_id=p, kind="calculation") for p in spoken if chance.random() < 0.7]
+    if leaflets:
+        leaflet = str(chance.choice(leaflets).leaflet_id)
+        steps += [
+            StepForm(person_id=p, leaflet_id=leaflet) for p in spoken if chance.random() < 0.6
+        ]
+    code = chance.choice(["undecided", "join_flexible", "insured_elsewhere", "refused"])
+    figures = {"to_value": "60"} if code == "join_flexible" else {}
+    outcome = OutcomeForm(person_id=spoken[0], code=code, reason="再考虑", **figures)
+    follow_up = (when + timedelta(days=14)).date().isoformat() if code == "undecided" else ""
+    return VisitForm(
+        **base,
+        reached="yes",
+        person_ids=spoken,
+        steps=steps,
+        outcomes=[outcome],
+        follow_up_on=follow_up,
+    )
 
 
 def generate_households(

@@ -57,6 +57,15 @@ def test_the_demo_cadre_is_linked_to_their_own_person_record(demo_db):
     assert own.is_cadre and own.name == cadre.display_name
 
 
+def test_half_of_the_first_members_households_were_visited(demo_db):
+    from app.models import Visit
+
+    member = demo_db.exec(select(User).where(User.username == "member1")).one()
+    assigned = demo_db.exec(select(func.count()).where(Household.assignee_id == member.id)).one()
+    visited = demo_db.exec(select(func.count(func.distinct(Visit.household_id)))).one()
+    assert visited == assigned // 2 > 0
+
+
 def test_demo_people_have_valid_yuxi_id_numbers_and_plausible_ages(demo_db):
     today = date(2026, 11, 29)
     people = demo_db.exec(select(Person)).all()

@@ -4,13 +4,24 @@ new route with such a parameter is covered automatically."""
 
 import pytest
 from fastapi.routing import APIRoute
+from sqlmodel import select
 
 from app.domain.codes import RegionLevel
+from app.domain.visits import OutcomeForm
 from app.main import app
+from app.models import EnrolmentChange
 from tests.conftest import csrf_token
-from tests.factories import assign, household, id_number, person, region, region_named
+from tests.factories import (
+    assign,
+    household,
+    id_number,
+    person,
+    region,
+    region_named,
+    visit,
+)
 
-SCOPED = ("{household_id}", "{person_id}")
+SCOPED = ("{household_id}", "{person_id}", "{visit_id}", "{change_id}")
 
 
 def app_routes():
@@ -32,12 +43,21 @@ ROUTES = sorted(
 
 @pytest.fixture
 def outside(db):
-    """A household and person in another township, assigned to Otto (another team's member)."""
+    """A household and person in another township, assigned to Otto (another team's member),
+    with Otto's visit and the enrolment change it reported."""
     taiji = region(db, "太极村", RegionLevel.village, region_named(db, "玉兴街道"))
     home = household(db, taiji.name, address="太极村8号")
     someone = person(db, home, name="赵远", id_number=id_number(order=333))
     assign(db, home, "otto")
-    return {"{household_id}": home.id, "{person_id}": someone.id}
+    joined = OutcomeForm(person_id=str(someone.id), code="join_flexible", to_value="60")
+    made = visit(db, home, [someone], by="otto", outcomes=[joined])
+    change = db.exec(select(EnrolmentChange)).one()
+    return {
+        "{household_id}": home.id,
+        "{person_id}": someone.id,
+        "{visit_id}": made.id,
+        "{change_id}": change.id,
+    }
 
 
 def test_the_matrix_covers_the_household_and_person_routes():
