@@ -1,13 +1,28 @@
 """Members work their list on the phone; leads cut the lists and see their teams."""
 
+import itertools
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
-from app.models import Assignment, AuditEvent, Household
+from app.core import clock
+from app.domain.visits import EligibilityFacts, StepForm, is_eligible
+from app.models import Assignment, AuditEvent, Household, Person
+from app.services import visits, worklists
+from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import assign, household, id_number, person, region, region_named, user_id
+from tests.factories import (
+    assign,
+    household,
+    id_number,
+    person,
+    region,
+    region_named,
+    user_id,
+    user_named,
+)
 
 
 @pytest.fixture
@@ -66,7 +81,7 @@ def test_ticked_rows_are_assigned_and_reassigned_with_history(as_user, db, villa
     kinds = [a.kind for a in db.exec(select(Assignment).order_by(Assignment.id))]
     assert kinds == ["assign", "reassign"]
     page = client.get(f"/households/{first.id}").text
-    assert "分配记录" in page and "梅队员 → 明队员" in page
+    assert 'data-kind="assignment"' in page and "：明队员" in page and "：梅队员" in page
 
 
 def test_assigning_by_each_filter_takes_only_the_matching_households(
@@ -288,3 +303,141 @@ def test_each_filter_previews_its_own_count(as_user, db, village_households, que
     query = query.format(village=region_named(db, "瓦窑村").id)
     preview = post_assign(as_user("lee"), query, member_id=user_id(db, "mei"), scope="all")
     assert f"将有{count}户分配给梅队员" in preview.text
+
+
+# --- contact facts in the worklist ---------------------------------------------------------------
+
+
+def visited(db, home, people, days_ago: int, **fields):
+    """A visit ``days_ago`` days back (a follow-up must fall on or after the visit's day)."""
+    moment = clock.now() - timedelta(days=days_ago)
+    return factories.visit(db, home, people, occurred_at=moment.isoformat(), **fields)
+
+
+def done_all(person) -> list[StepForm]:
+    return [
+        StepForm(person_id=str(person.id), kind="calculation"),
+        StepForm(person_id=str(person.id), kind="leaflet"),
+    ]
+
+
+@pytest.fixture
+def worked_households(db):
+    """Mei's five households, worked in different ways (see each comment)."""
+    today = clock.today()
+
+    def home(n: int, **fields):
+        made = household(db, "瓦窑村", address=f"瓦窑村{n}号", **fields)
+        assign(db, made, "mei")
+        return made
+
+    def someone(home, order: int, **fields):
+        return person(db, home, name=f"人{order}", id_number=id_number(order=order), **fields)
+
+    never = home(1)  # nobody has been yet: two eligible people
+    someone(never, 101)
+    someone(never, 103)
+    due = home(2)  # reached five days ago, follow-up set for yesterday: all three ones done
+    wang = someone(due, 105)
+    someone(due, 107, insurance_status="receiving")  # not eligible: not counted
+    visited(db, due, [wang], 5, steps=done_all(wang), follow_up_on=str(today - timedelta(days=1)))
+    later = home(3)  # reached two days ago, follow-up in ten days: contacted only
+    li = someone(later, 109, insurance_status="employee_enterprise")  # on no plan list
+    visited(db, later, [li], 2, follow_up_on=str(today + timedelta(days=10)))
+    listed = home(4)  # reached, someone on a plan list, no follow-up
+    zhao = someone(listed, 111, insurance_status="none")
+    visited(db, listed, [zhao], 1)
+    missed = home(5)  # nobody home six days ago: the follow-up came due three days later
+    someone(missed, 113)
+    visited(db, missed, [], 6, reached="no", not_reached_reason="nobody_home")
+    return {"never": never, "due": due, "later": later, "listed": listed, "missed": missed}
+
+
+def mei_worklist(db) -> list[worklists.WorklistEntry]:
+    return worklists.worklist(db, user_named(db, "mei"), clock.today())
+
+
+def test_overdue_follow_ups_come_first_oldest_first_then_the_never_contacted(db, worked_households):
+    entries = mei_worklist(db)
+    order = [(e.household.address, e.section) for e in entries]
+    assert order == [
+        ("瓦窑村5号", "due"),  # due three days ago
+        ("瓦窑村2号", "due"),  # due yesterday
+        ("瓦窑村1号", "new"),
+        ("瓦窑村4号", "plan"),  # contacted: no longer new
+        ("瓦窑村3号", "other"),  # its follow-up is not due yet
+    ]
+    assert [e.overdue for e in entries] == [True, True, False, False, False]
+
+
+def test_a_visit_that_reached_nobody_is_no_contact(db, worked_households):
+    missed = next(e for e in mei_worklist(db) if e.household.address == "瓦窑村5号")
+    assert missed.last_contact is None and missed.follow_up_on is not None
+
+
+def test_each_entry_counts_the_three_ones_of_its_eligible_people(db, worked_households):
+    today = clock.today()
+    found = {
+        e.household.address: (e.three_ones_done, e.three_ones_total, e.follow_up_on, e.last_contact)
+        for e in mei_worklist(db)
+    }
+    assert found["瓦窑村1号"] == (0, 6, None, None)
+    assert found["瓦窑村2号"] == (3, 3, today - timedelta(days=1), today - timedelta(days=5))
+    assert found["瓦窑村3号"] == (1, 3, today + timedelta(days=10), today - timedelta(days=2))
+
+
+def test_the_etag_changes_when_a_visit_or_a_follow_up_is_recorded(db, worked_households):
+    before = worklists.etag(mei_worklist(db))
+    li = worked_households["later"]
+    visit = visits.visits_of(db, li)[0]
+    visits.set_follow_up(db, visit, clock.today() + timedelta(days=20), by=user_named(db, "mei"))
+    after_follow_up = worklists.etag(mei_worklist(db))
+    assert after_follow_up != before
+    never = worked_households["never"]
+    someone = db.exec(select(Person).where(Person.household_id == never.id)).first()
+    visited(db, never, [someone], 0)
+    assert worklists.etag(mei_worklist(db)) != after_follow_up
+
+
+def test_the_worklist_page_shows_progress_follow_ups_and_last_contact(
+    as_user, db, worked_households
+):
+    page = as_user("mei").get("/worklist").text
+    due = page.split("瓦窑村2号")[1].split("</li>")[0]
+    assert "3/3" in due
+    assert 'class="tag off"' in due, "an overdue follow-up is shown as a warning"
+    later = page.split("瓦窑村3号")[1].split("</li>")[0]
+    assert "1/3" in later and "tag off" not in later
+
+
+# --- who the three ones apply to: one rule, two forms ---------------------------------------------
+
+TODAY = date(2026, 11, 29)
+# sixteen tomorrow and today; men retiring 2026-11-01 and 2026-12-01, women likewise
+BIRTHS = ["20101130", "20101129", "19900101", "19660615", "19660715", "19710615", "19710715"]
+STATUSES = ["none", "resident", "employee_enterprise", "receiving"]
+
+
+def test_the_sql_eligibility_matches_the_rule_for_every_kind_of_person(db):
+    home = household(db)
+    cases = itertools.product(BIRTHS, ["M", "F"], STATUSES, [False, True])
+    for order, (born, sex, status, student) in enumerate(cases):
+        order_code = order * 2 + (1 if sex == "M" else 0)
+        person(
+            db,
+            home,
+            id_number=id_number(born=born, order=order_code % 1000),
+            insurance_status=status,
+            is_student=student,
+        )
+    people = db.exec(select(Person)).all()
+    in_sql = set(db.exec(select(Person.id).where(visits.eligible_condition(TODAY))))
+    by_rule = {
+        p.id
+        for p in people
+        if is_eligible(
+            EligibilityFacts(p.birth_date, p.insurance_status, p.retires_on, p.is_student), TODAY
+        )
+    }
+    assert in_sql == by_rule
+    assert 0 < len(by_rule) < len(people), "the cases exercise both answers"

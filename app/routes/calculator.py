@@ -17,7 +17,8 @@ from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
 from app.models import Calculation, User
 from app.models import Person as PersonRecord
-from app.services import calculations, scope
+from app.routes import visits as visit_pages
+from app.services import calculations, scope, visits
 from app.services.calculations import CalculatorForm
 from app.services.calculator_view import Words
 from app.services.parameters import effective_parameters
@@ -46,7 +47,12 @@ def person_or_404(session, user: User | None, person_id: str) -> PersonRecord | 
 
 @router.get("")
 def calculator_page(
-    request: Request, session: SessionDep, user: OptionalUser, person_id: str = "", saved: str = ""
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    person_id: str = "",
+    saved: str = "",
+    visit_id: str = "",
 ):
     record = person_or_404(session, user, person_id)
     if record is not None and "birth_date" not in request.query_params:
@@ -57,7 +63,7 @@ def calculator_page(
     just_saved = session.get(Calculation, saved_id) if saved_id is not None and record else None
     if just_saved is not None and just_saved.person_id != record.id:
         just_saved = None
-    return _page(request, session, user, form, record, saved=just_saved)
+    return _page(request, session, user, form, record, saved=just_saved, visit_id=visit_id)
 
 
 @router.post("/save")
@@ -67,10 +73,15 @@ def save_calculation(
     user: Saver,
     form: Annotated[CalculatorForm, Depends(typed_form)],
     person_id: Annotated[str, Form()] = "",
+    visit_id: Annotated[str, Form()] = "",
+    client_uuid: Annotated[str, Form()] = "",
 ):
+    """Saved against the person; worked out on a visit, it is also that visit's calculation
+    step and the member goes back to the visit."""
     record = person_or_404(session, user, person_id)
     if record is None:
         raise HTTPException(404)
+    visit = visit_pages.visit_reaching(session, user, visit_id, record) if visit_id else None
     calc_year = clock.today().year
     try:
         inputs = calculations.checked(form, calc_year)
@@ -78,13 +89,18 @@ def save_calculation(
         saved = calculations.save_calculation(
             session, record, calc_year, inputs.person, options, inputs.assumptions, by=user
         )
+        if visit is not None:
+            step = visit_pages.calculation_step(client_uuid, record, saved.id)
+            visits.add_steps(session, visit, step, by=user)
     except Invalid as invalid:
-        return _page(request, session, user, form, record, errors=invalid.errors)
+        return _page(request, session, user, form, record, errors=invalid.errors, visit_id=visit_id)
+    if visit is not None:
+        return RedirectResponse(f"/visits/{visit.id}#person-{record.id}", status_code=303)
     query = urlencode({**form.query(), "person_id": record.id, "saved": saved.id})
     return RedirectResponse(f"/calculator?{query}#calculator-results", status_code=303)
 
 
-def _page(request, session, user, form, record, *, saved=None, errors=None):
+def _page(request, session, user, form, record, *, saved=None, errors=None, visit_id=""):
     parameters = effective_parameters(session)
     calc_year = clock.today().year
     view, errors = None, dict(errors or {})
@@ -108,6 +124,8 @@ def _page(request, session, user, form, record, *, saved=None, errors=None):
         "tiers": Words(locale).tiers(parameters, calc_year, form.current_tier),
         "may_save": record is not None and user is not None and scope.may_edit(user),
         "field_labels": FIELD_LABELS,
+        "visit_id": visit_id if whole_number(visit_id) is not None else "",
+        "client_uuid": visit_pages.new_uuid(),
     }
     block = "calculator_results" if request.headers.get("hx-request") else None
     status = 422 if errors else 200

@@ -14,8 +14,9 @@ from app.domain.imports import template_headers
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid, whole_number
 from app.models import Household, User
+from app.routes import visits as visit_pages
 from app.routes.files import attachment
-from app.services import assignments, exports, households, regions, scope
+from app.services import exports, households, regions, scope
 
 router = APIRouter(prefix="/households")
 
@@ -94,12 +95,13 @@ def household_page(
 
 def show_household(request, session, user, household, revealed: dict[int, str] | None = None):
     """The household page; ``revealed`` holds full ID numbers just revealed (no-script path)."""
+    view = households.household_view(session, household, clock.today())
     context = {
-        "view": households.household_view(session, household, clock.today()),
+        "view": view,
         "may_edit": scope.may_edit(user),
         "may_reveal": scope.may_reveal_id_numbers(user),
         "revealed": revealed or {},
-        "assignments": assignments.history(session, household),
+        "visits": visit_pages.household_visits(session, household, [e.person for e in view.people]),
     }
     return render(request, "households/detail.html", context)
 
