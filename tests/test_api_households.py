@@ -133,3 +133,20 @@ def test_full_id_numbers_never_appear_in_any_answer(client, api_token, home):
     headers = api_token("alice")
     for path in ("/api/v1/households", f"/api/v1/households/{home.id}"):
         assert NUMBER not in client.get(path, headers=headers).text
+
+
+def test_each_person_shows_the_three_ones_and_whether_they_apply(client, api_token, db, home):
+    person(
+        db,
+        home,
+        name="王老汉",
+        id_number=id_number(born="19500101", order=125),
+        insurance_status="receiving",
+    )
+    answer = client.get(f"/api/v1/households/{home.id}", headers=api_token("lee")).json()
+    nothing_yet = {"contact": False, "calculation": False, "leaflet": False}
+    assert [(p["name"], p["three_ones"], p["three_ones_apply"]) for p in answer["people"]] == [
+        ("王大海", nothing_yet, True),
+        ("王老汉", nothing_yet, False),
+    ]
+    assert (answer["three_ones_done"], answer["three_ones_total"]) == (0, 3)

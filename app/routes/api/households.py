@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
 from app.core import clock
 from app.core.db import SessionDep
@@ -20,8 +21,10 @@ from app.routes.api.schemas import (
     HouseholdSummary,
     PersonIn,
     PersonOut,
+    TimelineItemOut,
+    TimelineOut,
 )
-from app.services import households, scope
+from app.services import households, scope, timeline, visits
 
 router = APIRouter(tags=["households"])
 
@@ -57,7 +60,27 @@ def household_list(
 def household_detail(
     session: SessionDep, household: Annotated[Household, Depends(household_or_404)]
 ):
-    return HouseholdOut.of(households.household_view(session, household, clock.today()))
+    return household_out(session, household)
+
+
+@router.get(
+    "/households/{household_id}/timeline",
+    response_model=TimelineOut,
+    response_model_exclude_none=True,
+)
+def household_timeline(
+    request: Request,
+    session: SessionDep,
+    household: Annotated[Household, Depends(household_or_404)],
+):
+    """Everything that happened to the household and its people, newest first; each item
+    carries the ids of what it concerns (visit_id, person_id, …) when it has them."""
+    _ = api_gettext(request)
+    items = [
+        TimelineItemOut(kind=item.kind, at=item.at, by=item.by, summary=_(item.summary), **item.ids)
+        for item in timeline.timeline(session, household)
+    ]
+    return TimelineOut(items=items)
 
 
 @router.post("/households", response_model=HouseholdOut, status_code=201)
@@ -67,7 +90,7 @@ def create_household(request: Request, body: HouseholdIn, user: ApiRegistrar, se
         household = households.create_household(session, form, by=user)
     except Invalid as invalid:
         return field_errors(request, invalid)
-    return HouseholdOut.of(households.household_view(session, household, clock.today()))
+    return household_out(session, household)
 
 
 @router.post("/households/{household_id}/people", response_model=PersonOut, status_code=201)
@@ -85,8 +108,15 @@ def add_person(
     except households.DuplicateIdNumber:
         message = api_gettext(request)(households.DUPLICATE_ID_MESSAGE)
         return JSONResponse({"detail": message}, status_code=409)
-    view = households.household_view(session, household, clock.today())
-    return next(PersonOut.of(p) for p in view.people if p.person.id == person.id)
+    return next(p for p in household_out(session, household).people if p.id == person.id)
+
+
+def household_out(session: Session, household: Household) -> HouseholdOut:
+    """The household with its people and how far each is with the three ones."""
+    today = clock.today()
+    view = households.household_view(session, household, today)
+    progress = visits.people_progress(session, [p.person.id for p in view.people])
+    return HouseholdOut.of(view, progress, today)
 
 
 def field_errors(request: Request, invalid: Invalid) -> JSONResponse:

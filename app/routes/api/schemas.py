@@ -1,22 +1,39 @@
 """Shapes of the API's answers (fields fixed by api.md; new ones may be added)."""
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.core import clock
+from app.core.config import get_settings
 from app.domain.codes import (
+    ChangeStatus,
+    Channel,
     HouseholdKind,
     InsuranceStatus,
+    LeafletMedium,
     Metric,
+    NotReachedReason,
+    OutcomeCode,
     RegionLevel,
     Relation,
     Role,
+    StepKind,
     SubsidyCategory,
+    VisitSource,
 )
 from app.domain.identifiers import mask_phone
 from app.domain.registry import PersonForm
+from app.domain.visits import (
+    EligibilityFacts,
+    OutcomeForm,
+    Progress,
+    StepForm,
+    VisitForm,
+    is_eligible,
+)
 from app.services.households import HouseholdRow, HouseholdView, PersonView
 
 
@@ -110,8 +127,18 @@ class HouseholdPageOut(BaseModel):
     page_size: int
 
 
+class ThreeOnesOut(BaseModel):
+    """The three ones (三个一) done for a person across all visits."""
+
+    contact: bool
+    calculation: bool
+    leaflet: bool
+
+
 class PersonOut(BaseModel):
-    """A person with the ID number and phone masked: full numbers never leave through the API."""
+    """A person with the ID number and phone masked: full numbers never leave through the API.
+    ``three_ones_apply`` says whether the three ones count for them (16 up to retirement, not
+    drawing a pension, not a student); ``three_ones`` is shown for everyone."""
 
     id: int
     name: str
@@ -130,11 +157,14 @@ class PersonOut(BaseModel):
     is_cadre: bool
     is_student: bool
     plan_lists: list[str]
+    three_ones: ThreeOnesOut
+    three_ones_apply: bool
     version: int
 
     @classmethod
-    def of(cls, view: PersonView) -> "PersonOut":
+    def of(cls, view: PersonView, progress: Progress, today: date) -> "PersonOut":
         person = view.person
+        facts = EligibilityFacts(**attributes(person, EligibilityFacts.__dataclass_fields__))
         return cls(
             **attributes(person, cls.model_fields),
             age=view.age,
@@ -142,6 +172,8 @@ class PersonOut(BaseModel):
             key_groups=view.key_groups,
             subsidy_categories=view.subsidies,
             plan_lists=view.plan_lists,
+            three_ones=ThreeOnesOut(**attributes(progress, ThreeOnesOut.model_fields)),
+            three_ones_apply=is_eligible(facts, today),
         )
 
 
@@ -152,11 +184,19 @@ class HouseholdOut(HouseholdSummary):
     notes: str
     stale: bool
     people: list[PersonOut]
+    three_ones_done: int = Field(description="Done steps of the people the three ones apply to.")
+    three_ones_total: int = Field(description="Three for each person they apply to.")
 
     @classmethod
-    def of(cls, view: HouseholdView) -> "HouseholdOut":  # type: ignore[override]
+    def of(  # type: ignore[override]
+        cls, view: HouseholdView, progress: Mapping[int, Progress], today: date
+    ) -> "HouseholdOut":
         household = view.household
         computed = {"village", "people", "stale", "people_count", "head_name", "phone_masked"}
+        people = [
+            PersonOut.of(p, progress.get(p.person.id, Progress()), today) for p in view.people
+        ]
+        counted = [progress.get(p.id, Progress()) for p in people if p.three_ones_apply]
         return cls(
             **attributes(household, set(cls.model_fields) - computed),
             phone_masked=mask_phone(household.phone) if household.phone else None,
@@ -164,7 +204,9 @@ class HouseholdOut(HouseholdSummary):
             people_count=len(view.people),
             head_name=view.people[0].person.name if view.people else None,
             stale=view.stale,
-            people=[PersonOut.of(person) for person in view.people],
+            people=people,
+            three_ones_done=sum(p.done for p in counted),
+            three_ones_total=3 * len(counted),
         )
 
 
@@ -211,3 +253,159 @@ class PersonIn(BaseModel):
             is_cadre=self.is_cadre,
             is_student=self.is_student,
         )
+
+
+# --- visits ------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """A value as the visit rules read it: every field of a VisitForm is typed text."""
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class StepIn(BaseModel):
+    """A calculation (``calculation_id`` of one saved for the person) or a leaflet handed over;
+    ``kind`` may be left out when an id says which."""
+
+    person_id: int
+    kind: StepKind | None = None
+    calculation_id: int | None = None
+    leaflet_id: int | None = None
+    leaflet_medium: LeafletMedium | None = None
+
+    def as_form(self) -> StepForm:
+        return StepForm(**{name: _text(value) for name, value in self.model_dump().items()})
+
+
+class OutcomeIn(BaseModel):
+    person_id: int
+    code: OutcomeCode
+    from_value: int | None = Field(None, alias="from", description="raise_tier: the tier paid now.")
+    to_value: int | None = Field(
+        None, alias="to", description="join_resident, raise_tier: the tier; join_flexible: base %."
+    )
+    reason: str = Field("", description="refused: the reason they gave (required).")
+
+    def as_form(self) -> OutcomeForm:
+        return OutcomeForm(**{name: _text(value) for name, value in self.model_dump().items()})
+
+
+class VisitIn(BaseModel):
+    """A visit as the offline app sends it; checked by the same rules as the visit form."""
+
+    client_uuid: str = Field(description="Made by the client; sending it again stores nothing.")
+    household_id: int
+    channel: Channel
+    reached: bool
+    not_reached_reason: NotReachedReason | None = None
+    person_ids: list[int] = Field(default_factory=list, description="The people spoken to.")
+    occurred_at: datetime | None = Field(
+        None, description="ISO 8601; without an offset it is Asia/Shanghai time; default now."
+    )
+    notes: str = ""
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    steps: list[StepIn] = Field(default_factory=list)
+    outcomes: list[OutcomeIn] = Field(default_factory=list)
+    follow_up_on: date | None = Field(None, description="Required when an outcome is undecided.")
+
+    def moment(self) -> datetime:
+        """When it happened, with its offset (business time when none was sent)."""
+        if self.occurred_at is None:
+            return clock.now()
+        if self.occurred_at.tzinfo is None:
+            return self.occurred_at.replace(tzinfo=get_settings().zone)
+        return self.occurred_at
+
+    def as_form(self, occurred_at: datetime) -> VisitForm:
+        lists = {"person_ids", "steps", "outcomes"}
+        text = self.model_dump(exclude={"household_id", "occurred_at", *lists})
+        return VisitForm(
+            **{name: _text(value) for name, value in text.items()},
+            occurred_at=occurred_at.isoformat(),
+            person_ids=[str(person) for person in self.person_ids],
+            steps=[step.as_form() for step in self.steps],
+            outcomes=[outcome.as_form() for outcome in self.outcomes],
+        )
+
+
+class StepOut(BaseModel):
+    id: int
+    person_id: int
+    kind: StepKind
+    calculation_id: int | None
+    leaflet_id: int | None
+    leaflet_version: int | None
+    leaflet_medium: LeafletMedium | None
+
+
+class OutcomeOut(BaseModel):
+    id: int
+    person_id: int
+    code: OutcomeCode
+    from_value: int | None = Field(serialization_alias="from")
+    to_value: int | None = Field(serialization_alias="to")
+    reason: str
+
+
+class EnrolmentChangeOut(BaseModel):
+    id: int
+    person_id: int
+    kind: OutcomeCode
+    from_value: int | None = Field(serialization_alias="from")
+    to_value: int | None = Field(serialization_alias="to")
+    status: ChangeStatus
+    effective_on: date
+
+
+class VisitOut(BaseModel):
+    """A stored visit with what was recorded on it; moments in business time (+08:00)."""
+
+    id: int
+    client_uuid: str
+    household_id: int
+    channel: Channel
+    reached: bool
+    not_reached_reason: NotReachedReason | None
+    person_ids: list[int]
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by: int = Field(description="The user id of who recorded it.")
+    source: VisitSource
+    notes: str
+    latitude: float | None
+    longitude: float | None
+    steps: list[StepOut]
+    outcomes: list[OutcomeOut]
+    follow_up_on: date | None = Field(description="The follow-up set with this visit.")
+    enrolment_changes: list[EnrolmentChangeOut]
+
+
+TimelineKind = Literal[
+    "visit", "calculation", "leaflet", "outcome", "enrolment_change", "assignment", "edit"
+]
+
+
+class TimelineItemOut(BaseModel):
+    """One event; the ids of what it concerns are given when it has them."""
+
+    kind: TimelineKind
+    at: datetime
+    by: str = Field(description="Who recorded it (display name).")
+    summary: str = Field(description="In the caller's language.")
+    visit_id: int | None = None
+    person_id: int | None = None
+    calculation_id: int | None = None
+    leaflet_id: int | None = None
+    leaflet_version: int | None = None
+    change_id: int | None = None
+    code: OutcomeCode | None = None
+    status: ChangeStatus | None = None
+    source: VisitSource | None = None
+    notes: str | None = None
+
+
+class TimelineOut(BaseModel):
+    items: list[TimelineItemOut]

@@ -1,10 +1,11 @@
 """Worklists and assignments for programs (the offline app syncs the worklist)."""
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.core import clock
 from app.core.db import SessionDep
@@ -24,14 +25,16 @@ ApiLead = Annotated[User, Depends(api_role(Role.admin, Role.lead))]
 class WorklistItem(BaseModel):
     household_id: int
     section: Literal["due", "new", "plan", "other"]
-    follow_up_on: str | None
+    follow_up_on: date | None = Field(description="The next follow-up, set on the latest visit.")
+    last_contact: date | None = Field(description="The day of the last visit that reached someone.")
+    overdue: bool = Field(description="The follow-up day has passed.")
     address: str
     village_name: str
     head_name: str | None
     phone: str | None
     people_count: int
-    three_ones_done: int
-    three_ones_total: int
+    three_ones_done: int = Field(description="Steps done, summed over the eligible people.")
+    three_ones_total: int = Field(description="Three for each person the three ones apply to.")
     version: int
 
 
@@ -52,20 +55,22 @@ def worklist(request: Request, session: SessionDep, user: ApiMember):
         WorklistItem(
             household_id=e.household.id,
             section=e.section,
-            follow_up_on=e.facts.follow_up_on.isoformat() if e.facts.follow_up_on else None,
+            follow_up_on=e.follow_up_on,
+            last_contact=e.last_contact,
+            overdue=e.overdue,
             address=e.household.address,
             village_name=e.village_name,
             head_name=e.head_name,
             phone=e.phone,
             people_count=e.people_count,
-            three_ones_done=0,  # the visits issue records the three ones
-            three_ones_total=e.eligible_count * 3,
+            three_ones_done=e.three_ones_done,
+            three_ones_total=e.three_ones_total,
             version=e.household.version,
         )
         for e in entries
     ]
     body = WorklistOut(items=items, etag=tag)
-    return JSONResponse(body.model_dump(), headers={"ETag": tag})
+    return JSONResponse(body.model_dump(mode="json"), headers={"ETag": tag})
 
 
 class AssignmentIn(BaseModel):

@@ -1,0 +1,313 @@
+"""Visits through the API: what the offline app sends is stored once, checked by the visit
+form's rules, counted in the household's three ones and the worklist, and listed on the
+household's timeline."""
+
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from app import labels
+from app.core import clock
+from app.models import Visit
+from app.services import assignments, calculations, leaflets
+from app.services.parameters import effective_parameters
+from tests import factories
+
+
+@pytest.fixture
+def home(db):
+    made = factories.household(db, address="瓦窑村8号")
+    factories.assign(db, made, "mei")
+    return made
+
+
+@pytest.fixture
+def wang(db, home):
+    return factories.person(db, home, name="王芳", id_number=factories.id_number(order=124))
+
+
+def saved_calculation(db, person, by: str = "mei") -> int:
+    """A calculation saved for the person, as the calculator page saves it."""
+    year = clock.today().year
+    inputs = calculations.checked(calculations.form_for_person(db, person), year)
+    options, _shown = calculations.side_by_side(effective_parameters(db), inputs)
+    saved = calculations.save_calculation(
+        db,
+        person,
+        year,
+        inputs.person,
+        options,
+        inputs.assumptions,
+        by=factories.user_named(db, by),
+    )
+    return saved.id
+
+
+def a_visit(home, people=(), **fields) -> dict:
+    """A home visit that reached ``people`` now, as the offline app sends it."""
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "household_id": home.id,
+        "channel": "home_visit",
+        "reached": True,
+        "person_ids": [p.id for p in people],
+        "occurred_at": clock.local(clock.now()).isoformat(),
+        **fields,
+    }
+
+
+def visits_stored(db) -> int:
+    return db.exec(select(func.count()).select_from(Visit)).one()
+
+
+def test_the_same_client_uuid_twice_stores_one_visit(client, api_token, db, home, wang):
+    mei, body = api_token("mei"), a_visit(home, [wang])
+    first = client.post("/api/v1/visits", json=body, headers=mei)
+    again = client.post("/api/v1/visits", json=body, headers=mei)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert first.json()["client_uuid"] == body["client_uuid"]
+    assert visits_stored(db) == 1
+
+
+def test_a_full_visit_completes_the_three_ones_in_the_household_and_the_worklist(
+    client, api_token, db, home, wang
+):
+    mei = api_token("mei")
+    leaflet = leaflets.published(db)[0]
+    steps = [
+        {"person_id": wang.id, "calculation_id": saved_calculation(db, wang)},
+        {"person_id": wang.id, "leaflet_id": leaflet.leaflet_id, "leaflet_medium": "digital"},
+    ]
+    outcomes = [{"person_id": wang.id, "code": "raise_tier", "from": 200, "to": 500}]
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], steps=steps, outcomes=outcomes), headers=mei
+    )
+    assert answer.status_code == 201, answer.text
+    stored = answer.json()
+    assert [step["kind"] for step in stored["steps"]] == ["calculation", "leaflet"]
+    assert stored["steps"][1]["leaflet_version"] == leaflet.version
+    assert stored["occurred_at"].endswith("+08:00")
+    detail = client.get(f"/api/v1/households/{home.id}", headers=mei).json()
+    assert detail["people"][0]["three_ones"] == {
+        "contact": True,
+        "calculation": True,
+        "leaflet": True,
+    }
+    assert (detail["three_ones_done"], detail["three_ones_total"]) == (3, 3)
+    (item,) = client.get("/api/v1/worklist", headers=mei).json()["items"]
+    assert (item["three_ones_done"], item["three_ones_total"]) == (3, 3)
+    assert item["last_contact"] == clock.today().isoformat()
+    assert item["follow_up_on"] == (clock.today() + timedelta(days=30)).isoformat()
+
+
+def test_a_visit_by_phone_counts_the_contact_only(client, api_token, home, wang):
+    mei = api_token("mei")
+    client.post("/api/v1/visits", json=a_visit(home, [wang], channel="phone_call"), headers=mei)
+    person = client.get(f"/api/v1/households/{home.id}", headers=mei).json()["people"][0]
+    assert person["three_ones"] == {"contact": True, "calculation": False, "leaflet": False}
+    assert person["three_ones_apply"] is True
+
+
+def test_nobody_home_sets_the_follow_up_and_counts_no_contact(client, api_token, home, wang):
+    mei = api_token("mei")
+    body = a_visit(home, reached=False, not_reached_reason="nobody_home")
+    assert (
+        client.post("/api/v1/visits", json=body, headers=mei).json()["follow_up_on"]
+        == (clock.today() + timedelta(days=3)).isoformat()
+    )
+    (item,) = client.get("/api/v1/worklist", headers=mei).json()["items"]
+    assert (item["three_ones_done"], item["last_contact"]) == (0, None)
+
+
+FIGURES = {
+    "join_resident": {"to": 500},
+    "raise_tier": {"from": 200, "to": 500},
+    "join_flexible": {"to": 60},
+    "resume_paying": {},
+    "extend_paying": {},
+    "buy_back": {},
+    "insured_elsewhere": {},
+    "undecided": {},
+    "refused": {"reason": "家里困难"},
+    "not_eligible": {},
+}
+ENROLMENT_CHANGES = {
+    "join_resident",
+    "raise_tier",
+    "join_flexible",
+    "resume_paying",
+    "extend_paying",
+    "buy_back",
+}
+
+
+@pytest.mark.parametrize("code", FIGURES)
+def test_each_outcome_is_stored_with_its_figures(client, api_token, home, wang, code):
+    outcome = {"person_id": wang.id, "code": code, **FIGURES[code]}
+    follow_up = (clock.today() + timedelta(days=7)).isoformat()
+    body = a_visit(home, [wang], outcomes=[outcome], follow_up_on=follow_up)
+    answer = client.post("/api/v1/visits", json=body, headers=api_token("mei"))
+    assert answer.status_code == 201, answer.text
+    (stored,) = answer.json()["outcomes"]
+    assert {name: stored[name] for name in outcome} == outcome
+    changes = answer.json()["enrolment_changes"]
+    if code in ENROLMENT_CHANGES:
+        (change,) = changes
+        assert (change["kind"], change["status"], change["person_id"]) == (
+            code,
+            "reported",
+            wang.id,
+        )
+        assert (change["from"], change["to"]) == (outcome.get("from"), outcome.get("to"))
+    else:
+        assert changes == []
+    assert answer.json()["follow_up_on"] == follow_up
+
+
+def test_undecided_without_a_follow_up_date_names_follow_up_on(client, api_token, db, home, wang):
+    outcomes = [{"person_id": wang.id, "code": "undecided"}]
+    answer = client.post(
+        "/api/v1/visits",
+        json=a_visit(home, [wang], outcomes=outcomes),
+        headers={**api_token("mei"), "Accept-Language": "en"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [
+        {
+            "loc": ["body", "follow_up_on"],
+            "msg": "Undecided: set the date to follow up.",
+            "type": "value_error",
+        }
+    ]
+    assert visits_stored(db) == 0
+
+
+def test_what_the_rules_refuse_is_located_where_it_was_sent(client, api_token, db, home, wang):
+    outcomes = [{"person_id": wang.id, "code": "raise_tier", "from": 500, "to": 300}]
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], outcomes=outcomes), headers=api_token("mei")
+    )
+    assert answer.status_code == 422
+    assert [problem["loc"] for problem in answer.json()["detail"]] == [["body", "outcomes", 0]]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("reached", "maybe", ["body", "reached"]),
+        ("person_ids", "all of them", ["body", "person_ids"]),
+        ("channel", "pigeon", ["body", "channel"]),
+        ("occurred_at", "yesterday", ["body", "occurred_at"]),
+        ("outcomes", [{"person_id": 1, "code": "raise_tier", "to": "lots"}], None),
+    ],
+)
+def test_a_malformed_body_is_a_422_naming_the_field(
+    client, api_token, db, home, wang, field, value, where
+):
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], **{field: value}), headers=api_token("mei")
+    )
+    assert answer.status_code == 422
+    (problem,) = answer.json()["detail"]
+    assert problem["loc"] == (where or ["body", "outcomes", 0, "to"])
+    assert problem["msg"]
+    assert visits_stored(db) == 0
+
+
+def test_a_calculation_saved_for_someone_else_is_refused(client, api_token, db, home, wang):
+    li = factories.person(db, home, name="李强", id_number=factories.id_number(order=125))
+    steps = [{"person_id": wang.id, "calculation_id": saved_calculation(db, li)}]
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], steps=steps), headers=api_token("mei")
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "steps", 0]
+
+
+def test_who_may_record_a_visit(client, api_token, db, home, wang):
+    body = a_visit(home, [wang])
+    assert client.post("/api/v1/visits", json=body).status_code == 401
+    assert client.post("/api/v1/visits", json=body, headers=api_token("cai")).status_code == 403
+    assert client.post("/api/v1/visits", json=body, headers=api_token("ming")).status_code == 404
+    assert client.post("/api/v1/visits", json=body, headers=api_token("otto")).status_code == 404
+    assert client.post("/api/v1/visits", json=body, headers=api_token("lee")).status_code == 201
+
+
+def test_a_visit_is_read_back_by_those_who_may_record_it(client, api_token, home, wang):
+    stored = client.post("/api/v1/visits", json=a_visit(home, [wang]), headers=api_token("mei"))
+    path = f"/api/v1/visits/{stored.json()['id']}"
+    assert client.get(path, headers=api_token("mei")).json() == stored.json()
+    assert client.get(path, headers=api_token("ming")).status_code == 404
+    assert client.get(path, headers=api_token("cai")).status_code == 403
+    assert client.get("/api/v1/visits/999999", headers=api_token("alice")).status_code == 404
+
+
+def test_an_offline_visit_counts_for_the_member_who_held_the_household_then(
+    client, api_token, db, monkeypatch
+):
+    home = factories.household(db, address="瓦窑村9号")
+    lee = factories.user_named(db, "lee")
+    now = clock.now()
+    handed_over = now - timedelta(days=1)
+    for member, when in (("mei", now - timedelta(days=7)), ("ming", handed_over)):
+        with monkeypatch.context() as patched:
+            patched.setattr(clock, "now", lambda when=when: when)
+            assignments.assign(db, [home.id], factories.user_id(db, member), by=lee)
+    person = factories.person(db, home, name="赵敏", id_number=factories.id_number(order=126))
+    mei = api_token("mei")
+
+    def sent_at(moment: datetime):
+        body = a_visit(home, [person], occurred_at=clock.local(moment).isoformat())
+        return client.post("/api/v1/visits", json=body, headers=mei)
+
+    assert sent_at(handed_over - timedelta(hours=4)).status_code == 201
+    assert sent_at(handed_over + timedelta(hours=4)).status_code == 404
+
+
+def test_the_timeline_lists_everything_newest_first(client, api_token, db):
+    home = factories.household(db, address="瓦窑村9号")
+    person = factories.person(db, home, name="赵敏", id_number=factories.id_number(order=126))
+    assignments.assign(
+        db, [home.id], factories.user_id(db, "mei"), by=factories.user_named(db, "lee")
+    )
+    mei = api_token("mei")
+    steps = [
+        {"person_id": person.id, "calculation_id": saved_calculation(db, person)},
+        {"person_id": person.id, "leaflet_id": leaflets.published(db)[0].leaflet_id},
+    ]
+    outcomes = [{"person_id": person.id, "code": "join_resident", "to": 300}]
+    visit = client.post(
+        "/api/v1/visits",
+        json=a_visit(home, [person], steps=steps, outcomes=outcomes),
+        headers=mei,
+    ).json()
+    items = client.get(f"/api/v1/households/{home.id}/timeline", headers=mei).json()["items"]
+    kinds = {item["kind"] for item in items}
+    assert kinds == set(labels.TIMELINE_KINDS)
+    moments = [datetime.fromisoformat(item["at"]) for item in items]
+    assert moments == sorted(moments, reverse=True)
+    (visited,) = [item for item in items if item["kind"] == "visit"]
+    assert visited["visit_id"] == visit["id"] and visited["by"] == "梅队员"
+    assert "赵敏" in visited["summary"] and visited["at"].endswith("+08:00")
+    (outcome,) = [item for item in items if item["kind"] == "outcome"]
+    assert (outcome["person_id"], outcome["code"]) == (person.id, "join_resident")
+
+
+def test_the_timeline_follows_the_households_scope(client, api_token, home, wang):
+    path = f"/api/v1/households/{home.id}/timeline"
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers=api_token("ming")).status_code == 404
+    assert client.get(path, headers=api_token("lee")).status_code == 200
+
+
+def test_the_openapi_schema_describes_visits_and_the_timeline(client):
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    assert {"post"} <= set(paths["/api/v1/visits"])
+    assert "get" in paths["/api/v1/visits/{visit_id}"]
+    assert "get" in paths["/api/v1/households/{household_id}/timeline"]
+    outcome = schema["components"]["schemas"]["OutcomeIn"]["properties"]
+    assert {"person_id", "code", "from", "to"} <= set(outcome)
