@@ -340,7 +340,7 @@ def _outcome(errors, index: int, form: OutcomeForm, people, rules: VisitRules):
     elif code == OutcomeCode.join_flexible:
         end = whole_number(form.to_value)
         if end not in BASE_PERCENT:
-            errors[name] = N_("Choose a base from 60% to 300% of the average wage.")
+            errors[name] = N_("Choose a base from 60 to 300 percent of the average wage.")
     reason = form.reason.strip()[:REASON_LENGTH]
     if code == OutcomeCode.refused and not reason:
         errors[name] = N_("Refused: note the reason they gave.")

@@ -6,8 +6,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.core import clock
-from app.models import Person, Region, RegionLevel, Role, User
-from app.services import accounts, regions, targets
+from app.models import Region, RegionLevel, Role, User
+from app.services import accounts, enrolment, regions, targets
 
 
 def identity(session: Session, user: User) -> dict[str, Any]:
@@ -24,9 +24,24 @@ def home_context(session: Session, user: User) -> dict[str, Any]:
     context = identity(session, user)
     if user.role == Role.admin:
         context |= _admin_overview(session)
-    elif user.role == Role.cadre and user.person_id is not None:
-        context["own_person"] = session.get(Person, user.person_id)
+    elif user.role == Role.cadre:
+        context |= _cadre_home(session, user)
     return context
+
+
+def _cadre_home(session: Session, user: User) -> dict[str, Any]:
+    """The cadre's own record with what was reported about it, the form to report their own
+    upgrade, and how their village's cadres lead by example."""
+    person = enrolment.own_person(session, user)
+    return {
+        "own_person": person,
+        "own_changes": enrolment.changes_of(session, person) if person else [],
+        "self_reports": enrolment.SELF_REPORTS,
+        "tiers": enrolment.tier_menu(session),
+        "upgrade": enrolment.UpgradeForm(effective_on=clock.today().isoformat()),
+        "errors": {},
+        "village_cadres": enrolment.cadre_counts(session, user.region_id),
+    }
 
 
 def _admin_overview(session: Session) -> dict[str, Any]:
