@@ -1,5 +1,5 @@
-"""The lead's team view: per member what they carry, unassigned households, team members and
-claim pools."""
+"""The lead's team view: per member what they carry and how far they are, unassigned
+households, team members and claim pools; who is incomplete and why; which leaflets are used."""
 
 from typing import Annotated
 
@@ -12,9 +12,9 @@ from app.core.i18n import N_
 from app.core.templating import render
 from app.deps import require_role
 from app.domain.codes import Role
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import Region, Team, User
-from app.services import accounts, assignments, regions, worklists
+from app.services import accounts, assignments, leaflet_usage, regions, worklists
 
 router = APIRouter(prefix="/team")
 
@@ -34,6 +34,28 @@ LedTeam = Annotated[Team, Depends(team_or_404)]
 @router.get("")
 def team_page(request: Request, session: SessionDep, user: Lead):
     return render(request, "team/team.html", team_context(session, user))
+
+
+@router.get("/incomplete")
+def incomplete_page(
+    request: Request, session: SessionDep, user: Lead, member_id: str = "", page: str = "1"
+):
+    """Eligible people whose three ones are not done, with what is missing and why; the
+    filter's blank choice (every member) comes as an empty value."""
+    member = whole_number(member_id)
+    found = worklists.incomplete(session, user, clock.today(), member, whole_number(page) or 1)
+    context = {
+        "found": found,
+        "member_id": member,
+        "members": {m.id: m.display_name for m in assignments.assignable_members(session, user)},
+    }
+    return render(request, "team/incomplete.html", context)
+
+
+@router.get("/leaflets")
+def leaflets_page(request: Request, session: SessionDep, user: Lead):
+    usage = leaflet_usage.leaflet_usage(session, user)
+    return render(request, "team/leaflets.html", {"usage": usage})
 
 
 def team_context(session, user: User, errors: dict | None = None) -> dict:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from app.core import clock
@@ -330,10 +331,12 @@ def contact_facts(session: Session, household_ids: list[int]) -> dict[int, Conta
         .where(Visit.household_id == FollowUp.household_id)
         .order_by(col(Visit.occurred_at).desc(), col(Visit.id).desc())
         .limit(1)
+        .correlate(FollowUp)  # the outer follow-up's household, not the one counted below
         .scalar_subquery()
     )
+    on_latest = aliased(FollowUp)
     latest_follow_up = (
-        select(func.max(FollowUp.id)).where(FollowUp.visit_id == latest_visit).scalar_subquery()
+        select(func.max(on_latest.id)).where(on_latest.visit_id == latest_visit).scalar_subquery()
     )
     due = session.exec(
         select(FollowUp.household_id, FollowUp.due_on).where(

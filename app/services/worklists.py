@@ -1,21 +1,46 @@
-"""A member's worklist and a lead's team view, built from the registry (the visits issue adds
-contact facts: last contact, follow-up date)."""
+"""A member's worklist and a lead's view of their teams, built from the registry and the
+visits: contact facts (last contact, follow-up date) and the three ones of eligible people."""
 
 import hashlib
+import operator
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_
 from sqlmodel import Session, col, select
 
-from app.domain.codes import InsuranceStatus
-from app.domain.people import PlanList, born_on_or_before
-from app.domain.worklist import HouseholdFacts, Section, prioritise
-from app.models import Household, Person, Region, Team, TeamMembership, User
+from app.domain.codes import NotReachedReason, StepKind
+from app.domain.people import PlanList
+from app.domain.visits import CHANGES, Progress
+from app.domain.worklist import (
+    HouseholdFacts,
+    Incomplete,
+    LastVisit,
+    Section,
+    overdue,
+    prioritise,
+    why_incomplete,
+)
+from app.models import (
+    Household,
+    Outcome,
+    Person,
+    Region,
+    Team,
+    TeamMembership,
+    User,
+    Visit,
+    VisitPerson,
+    VisitStep,
+)
 from app.services.assignments import assignable_members, teams_led_by
 from app.services.households import plan_list_condition
 from app.services.regions import subtree_ids
+from app.services.scope import visible_households
+from app.services.visits import ContactFacts, contact_facts, eligible_condition
 
 
 @dataclass
@@ -28,28 +53,83 @@ class WorklistEntry:
     people_count: int
     eligible_count: int
     facts: HouseholdFacts
+    three_ones_done: int = 0  # steps done, summed over the eligible people
+    overdue: bool = False
+
+    @property
+    def three_ones_total(self) -> int:
+        return self.eligible_count * 3
+
+    @property
+    def follow_up_on(self) -> date | None:
+        return self.facts.follow_up_on
+
+    @property
+    def last_contact(self) -> date | None:
+        return self.facts.last_contact
 
 
 def _on_any_plan_list(today: date):
     return or_(*(plan_list_condition(plan_list, today) for plan_list in PlanList))
 
 
-def _eligible(today: date):
-    """People the three ones apply to: 16 up to retirement, not drawing a pension, not a
-    full-time student (the visits issue counts their progress)."""
-    return (
-        (col(Person.birth_date) <= born_on_or_before(16, today))
-        & or_(col(Person.retires_on).is_(None), col(Person.retires_on) > today)
-        & (col(Person.insurance_status) != InsuranceStatus.receiving)
-        & col(Person.is_student).is_(False)
+def three_ones_conditions() -> dict[str, ColumnElement[bool]]:
+    """Whether the Person row in the query has done each of the three ones (keys as
+    labels.THREE_ONES), as SQL, so lists of thousands are counted and filtered in the database
+    (the pure twin: app.domain.visits.progress, as services.visits.people_progress reads it)."""
+    contact = exists().where(
+        VisitPerson.person_id == Person.id,
+        col(Visit.id) == VisitPerson.visit_id,
+        col(Visit.reached).is_(True),
     )
+
+    def given(kind: StepKind) -> ColumnElement[bool]:
+        return exists().where(VisitStep.person_id == Person.id, VisitStep.kind == kind)
+
+    return {
+        "contact": contact,
+        "calculation": given(StepKind.calculation),
+        "leaflet": given(StepKind.leaflet),
+    }
+
+
+def _counted(condition: ColumnElement[bool]):
+    """How many rows of the group meet the condition."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _three_ones_done():
+    """Steps of the three ones done, summed over the rows of the group."""
+    return reduce(operator.add, (_counted(done) for done in three_ones_conditions().values()))
+
+
+def _eligible_progress(session: Session, member: User, today: date) -> dict[int, tuple[int, int]]:
+    """Per household of the member: its eligible people and their steps of the three ones."""
+    query = (
+        select(Person.household_id, func.count(), _three_ones_done())
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(Household.assignee_id == member.id, eligible_condition(today))
+        .group_by(Person.household_id)
+    )
+    return {household: (eligible, done) for household, eligible, done in session.exec(query)}
+
+
+CHUNK = 500  # household ids per query: the database limits how many values one query binds
+
+
+def _contact_facts(
+    session: Session, household_ids: list[int]
+) -> Iterator[tuple[int, ContactFacts]]:
+    """services.visits.contact_facts for any number of households, a chunk at a time."""
+    for start in range(0, len(household_ids), CHUNK):
+        yield from contact_facts(session, household_ids[start : start + CHUNK]).items()
 
 
 def worklist(session: Session, member: User, today: date, q: str = "") -> list[WorklistEntry]:
-    """The member's households in priority order, optionally narrowed by a quick search."""
+    """The member's households in priority order, optionally narrowed by a quick search. A few
+    queries for the whole list, however long: it is read on slow phones."""
     on_list = exists().where(Person.household_id == Household.id, _on_any_plan_list(today))
     people = select(func.count()).where(Person.household_id == Household.id)
-    eligible = people.where(_eligible(today))
     head = (
         select(Person.name)
         .where(Person.household_id == Household.id)
@@ -63,7 +143,6 @@ def worklist(session: Session, member: User, today: date, q: str = "") -> list[W
             Region.name,
             on_list,
             people.scalar_subquery(),
-            eligible.scalar_subquery(),
             head.scalar_subquery(),
             head_phone.scalar_subquery(),
         )
@@ -74,10 +153,17 @@ def worklist(session: Session, member: User, today: date, q: str = "") -> list[W
         pattern = f"%{q}%"
         named = exists().where(Person.household_id == Household.id, col(Person.name).like(pattern))
         query = query.where(or_(col(Household.address).like(pattern), named))
+    rows = session.exec(query).all()
+    contacts = dict(_contact_facts(session, [row[0].id for row in rows]))
+    progress = _eligible_progress(session, member, today)
     entries = {}
-    for household, village, listed, count, eligible_count, head_name, phone in session.exec(query):
+    for household, village, listed, count, head_name, phone in rows:
+        contact = contacts.get(household.id, ContactFacts())
+        eligible, done = progress.get(household.id, (0, 0))
         facts = HouseholdFacts(
             household_id=household.id,
+            follow_up_on=contact.follow_up_on,
+            last_contact=contact.last_contact,
             on_plan_list=bool(listed),
             village_group=household.village_group,
             address=household.address,
@@ -89,8 +175,10 @@ def worklist(session: Session, member: User, today: date, q: str = "") -> list[W
             head_name=head_name,
             phone=household.phone or phone,
             people_count=count,
-            eligible_count=eligible_count,
+            eligible_count=eligible,
             facts=facts,
+            three_ones_done=done,
+            overdue=overdue(contact.follow_up_on, today),
         )
     ordered = prioritise([entry.facts for entry in entries.values()], today)
     return [_placed(entries[facts.household_id], where) for facts, where in ordered]
@@ -107,17 +195,37 @@ def section_counts(entries: list[WorklistEntry]) -> dict[Section, int]:
 
 
 def etag(entries: list[WorklistEntry]) -> str:
-    """Changes whenever an entry, its order, its section or its household's version does."""
-    text = ";".join(f"{e.household.id}:{e.household.version}:{e.section}" for e in entries)
+    """Changes whenever an entry, its order, its section, its household's version or its
+    contact facts (a visit, a step of the three ones, a follow-up) do."""
+    text = ";".join(
+        f"{e.household.id}:{e.household.version}:{e.section}:{e.three_ones_done}:"
+        f"{e.three_ones_total}:{e.follow_up_on}:{e.last_contact}"
+        for e in entries
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+# --- the lead's team view -----------------------------------------------------------------------
 
 
 @dataclass
 class MemberLoad:
+    """What a member carries and how far they are with it."""
+
     member: User
-    households: int
-    people: int
-    plan_lists: dict[PlanList, int]
+    households: int = 0
+    people: int = 0
+    plan_lists: dict[PlanList, int] = field(default_factory=lambda: dict.fromkeys(PlanList, 0))
+    eligible: int = 0  # people the three ones apply to
+    contacted: int = 0  # eligible people spoken to on a visit that reached them
+    complete: int = 0  # eligible people with all three ones
+    outcomes: Counter[str] = field(default_factory=Counter)  # people by their latest outcome
+    overdue: int = 0  # households whose follow-up day has passed
+
+    @property
+    def agreed(self) -> int:
+        """People whose latest outcome is a change to their enrolment."""
+        return sum(self.outcomes[code] for code in CHANGES)
 
 
 @dataclass
@@ -128,36 +236,173 @@ class TeamView:
 
 
 def team_views(session: Session, lead: User, today: date) -> list[TeamView]:
-    members = assignable_members(session, lead)
+    """Each team the user leads with its members' loads, counted for all of them at once."""
+    loads = _loads(session, assignable_members(session, lead), today)
+    teams = teams_led_by(session, lead)
+    in_team = session.exec(
+        select(TeamMembership.team_id, TeamMembership.user_id).where(
+            col(TeamMembership.team_id).in_([team.id for team in teams])
+        )
+    ).all()
     views = []
-    for team in teams_led_by(session, lead):
-        in_team = [m for m in members if _in_team(session, m, team)]
-        loads = [_load(session, member, today) for member in in_team]
+    for team in teams:
+        members = {user_id for team_id, user_id in in_team if team_id == team.id}
         villages = subtree_ids(session, team.region_id)
         unassigned = session.exec(
             select(func.count())
             .select_from(Household)
             .where(col(Household.village_id).in_(villages), col(Household.assignee_id).is_(None))
         ).one()
-        views.append(TeamView(team, loads, unassigned))
+        views.append(
+            TeamView(team, [load for load in loads if load.member.id in members], unassigned)
+        )
     return views
 
 
-def _in_team(session: Session, member: User, team: Team) -> bool:
-    return session.get(TeamMembership, (team.id, member.id)) is not None
+def _loads(session: Session, members: list[User], today: date) -> list[MemberLoad]:
+    loads = {member.id: MemberLoad(member) for member in members}
+    assigned = col(Household.assignee_id).in_(list(loads))
+    assignee_of = dict(
+        session.exec(select(Household.id, Household.assignee_id).where(assigned)).all()
+    )
+    for member_id, households in Counter(assignee_of.values()).items():
+        loads[member_id].households = households
+    _count_people(session, loads, assigned, today)
+    for member_id, code, people in session.exec(_latest_outcomes(assigned)):
+        loads[member_id].outcomes[code] = people
+    for household_id, facts in _contact_facts(session, list(assignee_of)):
+        if overdue(facts.follow_up_on, today):
+            loads[assignee_of[household_id]].overdue += 1
+    return list(loads.values())
 
 
-def _load(session: Session, member: User, today: date) -> MemberLoad:
-    assigned = select(Household.id).where(Household.assignee_id == member.id)
-    households = session.exec(select(func.count()).select_from(assigned.subquery())).one()
-    of_member = col(Person.household_id).in_(assigned)
-    people = session.exec(select(func.count()).select_from(Person).where(of_member)).one()
-    lists = {
-        plan_list: session.exec(
-            select(func.count(func.distinct(Person.household_id))).where(
-                of_member, plan_list_condition(plan_list, today)
-            )
-        ).one()
+def _count_people(session: Session, loads: dict[int, MemberLoad], assigned, today: date) -> None:
+    """People, plan-list households and the three ones per member, in one grouped query."""
+    eligible = eligible_condition(today)
+    done = three_ones_conditions()
+    on_list = (
+        (plan_list, case((plan_list_condition(plan_list, today), Household.id)))
         for plan_list in PlanList
+    )
+    plan_lists = (func.count(func.distinct(household)).label(name) for name, household in on_list)
+    query = (
+        select(
+            Household.assignee_id,
+            func.count().label("people"),
+            _counted(eligible).label("eligible"),
+            _counted(and_(eligible, done["contact"])).label("contacted"),
+            _counted(and_(eligible, *done.values())).label("complete"),
+            *plan_lists,
+        )
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(assigned)
+        .group_by(Household.assignee_id)
+    )
+    for row in session.exec(query):
+        load = loads[row.assignee_id]
+        load.people, load.eligible = row.people, row.eligible
+        load.contacted, load.complete = row.contacted, row.complete
+        load.plan_lists = {plan_list: row._mapping[plan_list] for plan_list in PlanList}
+
+
+def _latest_outcomes(assigned):
+    """People per member and latest outcome code (the latest recorded on their latest visit,
+    as services.visits.latest_outcomes reads it)."""
+    newest_first = func.row_number().over(
+        partition_by=Outcome.person_id,
+        order_by=(col(Visit.occurred_at).desc(), col(Outcome.id).desc()),
+    )
+    ranked = (
+        select(Household.assignee_id, Outcome.code, newest_first.label("rank"))
+        .join(Visit, col(Visit.id) == Outcome.visit_id)
+        .join(Person, col(Person.id) == Outcome.person_id)
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(assigned)
+        .subquery()
+    )
+    return (
+        select(ranked.c.assignee_id, ranked.c.code, func.count())
+        .where(ranked.c.rank == 1)
+        .group_by(ranked.c.assignee_id, ranked.c.code)
+    )
+
+
+# --- who is incomplete and why ------------------------------------------------------------------
+
+PAGE_SIZE = 100
+
+
+@dataclass
+class IncompletePerson:
+    person: Person
+    household: Household
+    member: User
+    done: Progress
+    why: Incomplete
+
+
+@dataclass
+class IncompleteList:
+    rows: list[IncompletePerson]
+    total: int
+    page: int
+    pages: int
+
+
+def incomplete(
+    session: Session, lead: User, today: date, member_id: int | None = None, page: int = 1
+) -> IncompleteList:
+    """Eligible people without all three ones in the households of the lead's members (one
+    member's when given), by member and walking order, a page at a time."""
+    members = [m.id for m in assignable_members(session, lead)]
+    if member_id is not None:
+        members = [m for m in members if m == member_id]
+    done = three_ones_conditions()
+    where = (
+        col(Household.assignee_id).in_(members),
+        visible_households(session, lead),
+        eligible_condition(today),
+        ~and_(*done.values()),
+    )
+    total = session.exec(
+        select(func.count()).select_from(Person).join(Household).where(*where)
+    ).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = (
+        select(Person, Household, User, *done.values())
+        .join(Household, col(Household.id) == Person.household_id)
+        .join(User, col(User.id) == Household.assignee_id)
+        .where(*where)
+        .order_by(
+            User.display_name,
+            Household.village_id,
+            Household.village_group,
+            Household.address,
+            Household.id,
+            Person.id,
+        )
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    found = session.exec(query).all()
+    last_visits = _last_visits(session, list({household.id for _p, household, *_ in found}))
+    rows = []
+    for person, household, member, *steps in found:
+        progress = Progress(**{name: bool(step) for name, step in zip(done, steps, strict=True)})
+        reason = why_incomplete(progress, last_visits.get(household.id))
+        rows.append(IncompletePerson(person, household, member, progress, reason))
+    return IncompleteList(rows, total, page, pages)
+
+
+def _last_visits(session: Session, household_ids: list[int]) -> dict[int, LastVisit]:
+    """Each household's latest visit, reached or not."""
+    query = (
+        select(Visit.household_id, Visit.reached, Visit.not_reached_reason)
+        .where(col(Visit.household_id).in_(household_ids))
+        .order_by(col(Visit.occurred_at), col(Visit.id))
+    )
+    return {
+        household: LastVisit(reached, NotReachedReason(reason) if reason else None)
+        for household, reached, reason in session.exec(query)
     }
-    return MemberLoad(member, households, people, lists)

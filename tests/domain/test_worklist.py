@@ -1,8 +1,22 @@
-"""Worklist priority as a pure rule over contact facts."""
+"""Worklist priority as a pure rule over contact facts; why someone's three ones are not done."""
 
 from datetime import date
 
-from app.domain.worklist import HouseholdFacts, Section, prioritise, section
+import pytest
+
+from app.domain.codes import NotReachedReason
+from app.domain.visits import Progress
+from app.domain.worklist import (
+    HouseholdFacts,
+    Incomplete,
+    LastVisit,
+    Section,
+    Why,
+    overdue,
+    prioritise,
+    section,
+    why_incomplete,
+)
 
 TODAY = date(2026, 11, 29)
 
@@ -48,3 +62,31 @@ def test_within_a_section_plan_list_households_lead_then_the_walking_order():
         TODAY,
     )
     assert [f.household_id for f, _s in ordered] == [4, 3, 2, 1]
+
+
+def test_a_follow_up_is_overdue_once_its_day_has_passed():
+    assert overdue(date(2026, 11, 28), TODAY)
+    assert not overdue(TODAY, TODAY), "due today is due, not yet overdue"
+    assert not overdue(date(2026, 11, 30), TODAY)
+    assert not overdue(None, TODAY)
+
+
+NOBODY_HOME = LastVisit(reached=False, not_reached_reason=NotReachedReason.nobody_home)
+
+
+@pytest.mark.parametrize(
+    ("done", "last_visit", "expected"),
+    [
+        (Progress(), None, Incomplete(Why.never_visited)),
+        (Progress(), NOBODY_HOME, Incomplete(Why.not_reached, NotReachedReason.nobody_home)),
+        (Progress(), LastVisit(reached=True), Incomplete(Why.not_met)),
+        (Progress(contact=True), NOBODY_HOME, Incomplete(Why.no_calculation)),
+        (Progress(contact=True, leaflet=True), None, Incomplete(Why.no_calculation)),
+        (Progress(contact=True, calculation=True), NOBODY_HOME, Incomplete(Why.no_leaflet)),
+        (Progress(True, True, True), NOBODY_HOME, None),
+    ],
+)
+def test_why_someone_is_incomplete_is_the_first_of_the_three_ones_missing(
+    done, last_visit, expected
+):
+    assert why_incomplete(done, last_visit) == expected
