@@ -121,8 +121,14 @@ class Table:
     unknown_columns: list[str] = field(default_factory=list)
 
 
-def read_table(filename: str, content: bytes) -> Table:
-    """The first sheet (or the CSV) as text cells, with its header row understood."""
+def read_table(
+    filename: str,
+    content: bytes,
+    headers: dict[str, tuple[str, ...]] = HEADERS,
+    required: tuple[str, ...] = REQUIRED,
+) -> Table:
+    """The first sheet (or the CSV) as text cells, with its header row understood: ``headers``
+    (field → the header texts that mean it) and ``required`` default to the registry's list."""
     if len(content) > MAX_BYTES:
         raise UnreadableFile(N_("The file is larger than 20 MB: split it into smaller files."))
     suffix = filename.lower().rsplit(".", 1)[-1]
@@ -140,7 +146,7 @@ def read_table(filename: str, content: bytes) -> Table:
             N_("The file has more than %(limit)s rows: split it into smaller files."),
             limit=MAX_ROWS,
         )
-    return _understood(cells[0], cells[1:])
+    return _understood(cells[0], cells[1:], headers, required)
 
 
 def _xlsx_cells(content: bytes) -> list[list[str]]:
@@ -176,8 +182,13 @@ def _csv_cells(content: bytes) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
-def _understood(header: list[str], rows: list[list[str]]) -> Table:
-    by_text = {text: name for name, texts in HEADERS.items() for text in texts}
+def _understood(
+    header: list[str],
+    rows: list[list[str]],
+    headers: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+) -> Table:
+    by_text = {text: name for name, texts in headers.items() for text in texts}
     fields: dict[str, int] = {}
     unknown = []
     for index, text in enumerate(header):
@@ -186,7 +197,7 @@ def _understood(header: list[str], rows: list[list[str]]) -> Table:
             fields[name] = index
         elif text.strip():
             unknown.append(text.strip())
-    missing = [HEADERS[name][0] for name in REQUIRED if name not in fields]
+    missing = [headers[name][0] for name in required if name not in fields]
     if missing:
         raise UnreadableFile(
             N_("The header row lacks these columns: %(columns)s."), columns="、".join(missing)
