@@ -23,6 +23,9 @@ T = TypeVar("T")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+FORM_FIELDS = 5000
+
+
 def found_or_404(thing: T | None) -> T:
     """What a lookup found, or 404: absent and out of scope answer alike, so existence does
     not leak."""
@@ -110,7 +113,8 @@ async def verify_csrf(request: Request) -> None:
         return
     sent = request.headers.get("x-csrf-token")
     if sent is None and "form" in request.headers.get("content-type", ""):
-        sent = (await request.form()).get("csrf_token")
+        # A keyed-in walk sheet has a few fields per person: allow a village group's worth.
+        sent = (await request.form(max_fields=FORM_FIELDS)).get("csrf_token")
     if not tokens_match(str(sent) if sent else None, request.state.csrf_token):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, N_("The form has expired. Reload the page and try again.")

@@ -146,6 +146,25 @@ THREE_ONES = {
     "leaflet": N_("Leaflet"),
 }
 
+# Why someone's three ones are incomplete (app.domain.worklist.Why; "not_reached" is worded
+# with the reason the last visit reached nobody).
+WHY_INCOMPLETE = {
+    "never_visited": N_("Household never visited"),
+    "not_met": N_("Household visited, not spoken to yet"),
+    "no_calculation": N_("Contacted, no calculation yet"),
+    "no_leaflet": N_("No leaflet yet"),
+}
+
+# The figures the social insurance system reports (app.domain.statistics.FigureKind).
+FIGURE_KINDS = {
+    "employee_in_work": N_("Employee pension members in work"),
+    "resident_contributors": N_("Resident pension contributors"),
+    "resident_contributions": N_("Resident pension contributions, year to date"),
+    "resident_contributing_stage": N_("Resident pension members in the contributing stage"),
+    "insured_population": N_("Basic pension insured"),
+    "eligible_population": N_("People who should be insured"),
+}
+
 LEAFLET_MEDIA = {LeafletMedium.paper: N_("Paper"), LeafletMedium.digital: N_("Digital")}
 
 CHANGE_STATUSES = {

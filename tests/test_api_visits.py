@@ -267,6 +267,18 @@ def test_an_offline_visit_counts_for_the_member_who_held_the_household_then(
     assert sent_at(handed_over + timedelta(hours=4)).status_code == 404
 
 
+def test_a_retry_after_the_household_was_reassigned_answers_the_stored_visit(
+    client, api_token, db, home, wang
+):
+    body = a_visit(home, [wang])
+    first = client.post("/api/v1/visits", json=body, headers=api_token("mei"))
+    factories.assign(db, home, "ming")
+    retry = {key: value for key, value in body.items() if key != "occurred_at"}
+    again = client.post("/api/v1/visits", json=retry, headers=api_token("mei"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"] and visits_stored(db) == 1
+
+
 def test_the_timeline_lists_everything_newest_first(client, api_token, db):
     home = factories.household(db, address="瓦窑村9号")
     person = factories.person(db, home, name="赵敏", id_number=factories.id_number(order=126))

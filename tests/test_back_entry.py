@@ -234,3 +234,13 @@ def test_a_household_both_ticked_and_not_reached_is_asked_which(as_user, db, gro
     response = key_in(mei, entry_form(mei), **typed)
     assert response.status_code == 422 and f'id="e-household-{group.wangs}"' in response.text
     assert count(db, Visit) == 0
+
+
+def test_a_large_village_groups_sheet_is_read_whole(as_user, group):
+    """A few fields per person: a group of several hundred people exceeds the 1000 fields a
+    form is usually allowed."""
+    client = as_user("mei")
+    form = entry_form(client)
+    padding = {f"unused-{n}": "" for n in range(1500)}
+    response = key_in(client, {**form, **padding}, walked_on=walked_days_ago().isoformat())
+    assert response.status_code != 400

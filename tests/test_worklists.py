@@ -390,7 +390,9 @@ def test_the_etag_changes_when_a_visit_or_a_follow_up_is_recorded(db, worked_hou
     before = worklists.etag(mei_worklist(db))
     li = worked_households["later"]
     visit = visits.visits_of(db, li)[0]
-    visits.set_follow_up(db, visit, clock.today() + timedelta(days=20), by=user_named(db, "mei"))
+    visits.set_follow_up(
+        db, visit, (clock.today() + timedelta(days=20)).isoformat(), by=user_named(db, "mei")
+    )
     after_follow_up = worklists.etag(mei_worklist(db))
     assert after_follow_up != before
     never = worked_households["never"]

@@ -263,6 +263,12 @@ def check_visit(form: VisitForm, rules: VisitRules) -> VisitValues:
     )
 
 
+def new_client_uuid() -> str:
+    """A form's client UUID, rendered into it: the same form sent twice names the same visit
+    or addition."""
+    return str(uuid.uuid4())
+
+
 def normalised_uuid(text: str) -> str | None:
     """The UUID in its canonical form (lower case, with hyphens), or None."""
     try:
@@ -411,6 +417,16 @@ def _follow_up(errors, text: str, occurred_at: datetime, zone: tzinfo) -> date |
 
 
 # --- follow-ups --------------------------------------------------------------------------------
+
+
+def checked_follow_up(text: str, occurred_at: datetime, zone: tzinfo) -> date:
+    """A follow-up date typed on its own (changing a visit's): required, and between the visit
+    and a year after it."""
+    errors: dict[str, str | Message] = {}
+    day = _follow_up(errors, text, occurred_at, zone)
+    if day is None:
+        raise Invalid(errors or {"follow_up_on": N_("Enter a date such as 2024-06-30.")})
+    return day
 
 
 def suggested_follow_up(

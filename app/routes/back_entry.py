@@ -4,13 +4,14 @@ paper visits dated the day the sheet was walked (app.services.back_entry)."""
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.templating import render
-from app.deps import found_or_404, require_role
+from app.deps import FORM_FIELDS, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
 from app.models import User
@@ -24,8 +25,12 @@ router = APIRouter()
 Keyer = Annotated[User, Depends(require_role(Role.member, Role.lead))]
 
 
-async def typed_entry(request: Request) -> SheetEntry:
-    return SheetEntry.from_form(await request.form())
+async def sheet_form(request: Request) -> FormData:
+    """The whole sheet: a few fields per person, more than a form is usually allowed."""
+    return await request.form(max_fields=FORM_FIELDS)
+
+
+SheetForm = Annotated[FormData, Depends(sheet_form)]
 
 
 @router.get(PATH)
@@ -57,12 +62,12 @@ def key_in(
     request: Request,
     session: SessionDep,
     user: Keyer,
-    entry: Annotated[SheetEntry, Depends(typed_entry)],
-    village_group: Annotated[str, Form()] = "",
-    member_id: Annotated[str, Form()] = "",
+    form: SheetForm,
 ):
     """Every household filled in is stored, or none; one that is not the user's to record on
     answers 404 for the whole sheet."""
+    entry = SheetEntry.from_form(form)
+    village_group, member_id = str(form.get("village_group", "")), str(form.get("member_id", ""))
     holder = found_or_404(back_entry.sheet_holder(session, user, whole_number(member_id)))
     try:
         saved = back_entry.key_in(session, entry, by=user)

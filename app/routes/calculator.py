@@ -12,12 +12,12 @@ from app.core import clock
 from app.core.db import SessionDep
 from app.core.i18n import N_
 from app.core.templating import render, request_locale
-from app.deps import LoginRequired, OptionalUser, require_role
+from app.deps import LoginRequired, OptionalUser, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
+from app.domain.visits import new_client_uuid
 from app.models import Calculation, User
 from app.models import Person as PersonRecord
-from app.routes import visits as visit_pages
 from app.services import calculations, scope, visits
 from app.services.calculations import CalculatorForm
 from app.services.calculator_view import Words
@@ -81,7 +81,11 @@ def save_calculation(
     record = person_or_404(session, user, person_id)
     if record is None:
         raise HTTPException(404)
-    visit = visit_pages.visit_reaching(session, user, visit_id, record) if visit_id else None
+    visit = None
+    if visit_id:
+        number = whole_number(visit_id)
+        reaching = scope.visit_reaching(session, user, number, record) if number else None
+        visit = found_or_404(reaching)
     calc_year = clock.today().year
     try:
         inputs = calculations.checked(form, calc_year)
@@ -90,8 +94,7 @@ def save_calculation(
             session, record, calc_year, inputs.person, options, inputs.assumptions, by=user
         )
         if visit is not None:
-            step = visit_pages.calculation_step(client_uuid, record, saved.id)
-            visits.add_steps(session, visit, step, by=user)
+            visits.attach_calculation(session, visit, saved, client_uuid, by=user)
     except Invalid as invalid:
         return _page(request, session, user, form, record, errors=invalid.errors, visit_id=visit_id)
     if visit is not None:
@@ -125,7 +128,7 @@ def _page(request, session, user, form, record, *, saved=None, errors=None, visi
         "may_save": record is not None and user is not None and scope.may_edit(user),
         "field_labels": FIELD_LABELS,
         "visit_id": visit_id if whole_number(visit_id) is not None else "",
-        "client_uuid": visit_pages.new_uuid(),
+        "client_uuid": new_client_uuid(),
     }
     block = "calculator_results" if request.headers.get("hx-request") else None
     status = 422 if errors else 200

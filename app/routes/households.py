@@ -14,9 +14,8 @@ from app.domain.imports import template_headers
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid, whole_number
 from app.models import Household, User
-from app.routes import visits as visit_pages
 from app.routes.files import attachment
-from app.services import exports, households, regions, scope
+from app.services import exports, households, regions, scope, visit_views
 
 router = APIRouter(prefix="/households")
 
@@ -101,7 +100,7 @@ def show_household(request, session, user, household, revealed: dict[int, str] |
         "may_edit": scope.may_edit(user),
         "may_reveal": scope.may_reveal_id_numbers(user),
         "revealed": revealed or {},
-        "visits": visit_pages.household_visits(session, household, [e.person for e in view.people]),
+        "visits": visit_views.household_visits(session, household, [e.person for e in view.people]),
     }
     return render(request, "households/detail.html", context)
 

@@ -6,29 +6,17 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
+from app import labels
 from app.core import clock
 from app.core.db import SessionDep
-from app.core.i18n import N_
 from app.core.templating import render
 from app.deps import AdminUser
 from app.domain.imports import MAX_BYTES, UnreadableFile
-from app.domain.statistics import FigureKind
 from app.domain.validation import whole_number
 from app.routes.files import attachment
 from app.services import statistics, targets
 
 router = APIRouter(prefix="/admin/statistics")
-
-FIGURE_KINDS = {
-    FigureKind.employee_in_work: N_("Employee pension members in work"),
-    FigureKind.resident_contributors: N_("Resident pension contributors"),
-    FigureKind.resident_contributions: N_("Resident pension contributions, year to date"),
-    FigureKind.resident_contributing_stage: N_(
-        "Resident pension members in the contributing stage"
-    ),
-    FigureKind.insured_population: N_("Basic pension insured"),
-    FigureKind.eligible_population: N_("People who should be insured"),
-}
 
 
 def _year(text: str) -> int:
@@ -64,7 +52,7 @@ def figures_page(request: Request, session: SessionDep, admin: AdminUser, year: 
         "year": chosen,
         "years": _years(session, chosen),
         "table": statistics.figure_table(session, chosen),
-        "kinds": FIGURE_KINDS,
+        "kinds": labels.FIGURE_KINDS,
         "path": "/admin/statistics/figures",
     }
     block = "figures" if request.headers.get("hx-request") else None
@@ -111,5 +99,5 @@ def batch_page(request: Request, session: SessionDep, admin: AdminUser, batch: s
     figures = statistics.batch_figures(session, batch)
     if not figures:
         raise HTTPException(404)
-    context = {"figures": figures, "kinds": FIGURE_KINDS}
+    context = {"figures": figures, "kinds": labels.FIGURE_KINDS}
     return render(request, "statistics/batch.html", context)

@@ -119,19 +119,6 @@ def move_all(session: Session, from_member_id: int, to_member_id: int, *, by: Us
     return len(households)
 
 
-def history(session: Session, household: Household) -> list[tuple[Assignment, dict[int, str]]]:
-    events = session.exec(
-        select(Assignment)
-        .where(Assignment.household_id == household.id)
-        .order_by(col(Assignment.at).desc(), col(Assignment.id).desc())
-    ).all()
-    ids = {i for e in events for i in (e.from_user_id, e.to_user_id, e.by_user_id) if i}
-    names = dict(
-        session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
-    )
-    return [(event, names) for event in events]
-
-
 # --- claim pools -------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from app.domain.codes import Role
-from app.models import Assignment, Household, ImportJob, Person, User
+from app.models import Assignment, Household, ImportJob, Person, User, Visit, VisitPerson
 from app.services.regions import subtree_ids
 
 
@@ -78,3 +78,28 @@ def household_for_visit(
     if session.exec(holder).first() != user.id:
         return None
     return session.get(Household, household_id)
+
+
+def visit_for(session: Session, user: User, visit_id: int) -> Visit | None:
+    """A visit on a household the user sees now, or one they recorded on a household that was
+    theirs at the time; cadres see no visits."""
+    visit = session.get(Visit, visit_id)
+    if visit is None or user.role == Role.cadre:
+        return None
+    if household_for(session, user, visit.household_id) is not None:
+        return visit
+    if visit.recorded_by_id == user.id and household_for_visit(
+        session, user, visit.household_id, visit.occurred_at
+    ):
+        return visit
+    return None
+
+
+def visit_reaching(session: Session, user: User, visit_id: int, person: Person) -> Visit | None:
+    """A visit the user may record on that reached the person: where a calculation worked out
+    for them on that visit is attached."""
+    visit = visit_for(session, user, visit_id)
+    if visit is None or not visit.reached:
+        return None
+    spoken = select(VisitPerson.person_id).where(VisitPerson.visit_id == visit.id)
+    return visit if person.id in session.exec(spoken).all() else None

@@ -1,5 +1,6 @@
 """A household's timeline, newest first: visits, the calculation and leaflet of the three ones,
-outcomes, enrolment changes, assignments and edits to its records — who and when."""
+outcomes, enrolment changes, assignments and edits to its records — who and when. What was
+done on a visit is dated when the visit happened, however late it was keyed in."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,9 @@ from app.models import (
     VisitStep,
 )
 
+# What happened at the same moment is listed in this order, read upwards (newest first): the
+# steps and outcomes of a visit are dated by the visit, and shown above it.
+ORDER = ("edit", "assignment", "visit", "calculation", "leaflet", "outcome", "enrolment_change")
 EDITS = ("household_created", "household_changed", "household_verified")
 PERSON_EDITS = ("person_added", "person_changed")
 EDIT_WORDS = {
@@ -63,7 +67,7 @@ def timeline(session: Session, household: Household) -> list[Item]:
     ]
     names = _names(session, {i.by for i in items if isinstance(i.by, int)})
     named = [Item(i.kind, i.at, names.get(i.by, ""), i.summary, i.ids) for i in items]
-    return sorted(named, key=lambda i: i.at, reverse=True)
+    return sorted(named, key=lambda i: (i.at, ORDER.index(i.kind)), reverse=True)
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -120,10 +124,14 @@ class _Events:
         return Item("visit", _at(visit.occurred_at), visit.recorded_by_id, summary, ids)
 
     def steps(self) -> list[Item]:
-        query = select(VisitStep).where(col(VisitStep.person_id).in_(self.people))
-        return [self._step(step) for step in self._rows(query)]
+        query = (
+            select(VisitStep, Visit.occurred_at)
+            .join(Visit, col(Visit.id) == VisitStep.visit_id)
+            .where(col(VisitStep.person_id).in_(self.people))
+        )
+        return [self._step(step, at) for step, at in self._rows(query)]
 
-    def _step(self, step: VisitStep) -> Item:
+    def _step(self, step: VisitStep, at: datetime) -> Item:
         name = self.people[step.person_id]
         ids = {"visit_id": step.visit_id, "person_id": step.person_id}
         if step.kind == "calculation":
@@ -139,7 +147,7 @@ class _Events:
                 medium=medium,
             )
             ids |= {"leaflet_id": step.leaflet_id, "leaflet_version": step.leaflet_version}
-        return Item(step.kind, _at(step.recorded_at), step.recorded_by_id, summary, ids)
+        return Item(step.kind, _at(at), step.recorded_by_id, summary, ids)
 
     def _leaflet_title(self, step: VisitStep) -> str:
         if step.leaflet_id is None:
@@ -171,10 +179,14 @@ class _Events:
         ]
 
     def outcomes(self) -> list[Item]:
-        query = select(Outcome).where(col(Outcome.person_id).in_(self.people))
-        return [self._outcome(o) for o in self._rows(query)]
+        query = (
+            select(Outcome, Visit.occurred_at)
+            .join(Visit, col(Visit.id) == Outcome.visit_id)
+            .where(col(Outcome.person_id).in_(self.people))
+        )
+        return [self._outcome(o, at) for o, at in self._rows(query)]
 
-    def _outcome(self, outcome: Outcome) -> Item:
+    def _outcome(self, outcome: Outcome, at: datetime) -> Item:
         summary = _message(
             N_("%(name)s: %(outcome)s%(detail)s"),
             name=self.people[outcome.person_id],
@@ -182,7 +194,7 @@ class _Events:
             detail=_detail(outcome.code, outcome.from_value, outcome.to_value, outcome.reason),
         )
         ids = {"visit_id": outcome.visit_id, "person_id": outcome.person_id, "code": outcome.code}
-        return Item("outcome", _at(outcome.recorded_at), outcome.recorded_by_id, summary, ids)
+        return Item("outcome", _at(at), outcome.recorded_by_id, summary, ids)
 
     def changes(self) -> list[Item]:
         query = select(EnrolmentChange).where(col(EnrolmentChange.person_id).in_(self.people))

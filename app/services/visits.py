@@ -18,12 +18,16 @@ from app.domain.people import born_on_or_before
 from app.domain.validation import Invalid
 from app.domain.visits import (
     DEFAULT_FOLLOW_UP_DAYS,
+    EligibilityFacts,
     OutcomeValues,
     Progress,
+    StepForm,
     StepValues,
     VisitForm,
     VisitRules,
     check_visit,
+    checked_follow_up,
+    is_eligible,
     normalised_uuid,
     progress,
     suggested_follow_up,
@@ -35,6 +39,7 @@ from app.models import (
     FollowUpInterval,
     Household,
     Leaflet,
+    LeafletVersion,
     Outcome,
     Person,
     User,
@@ -87,7 +92,7 @@ def record_visit(
 ) -> tuple[Visit, bool]:
     """Store a visit with its steps, outcomes and follow-up, all or nothing. A client UUID seen
     before answers the stored visit and writes nothing (``False``)."""
-    known = _repeat(session, form.client_uuid, by)
+    known = repeat_of(session, form.client_uuid, by)
     if known is not None:
         return known, False
     rules = rules_for(session, household)
@@ -123,8 +128,9 @@ def record_visit(
     return _committed(session, visit, form.client_uuid, by)
 
 
-def _repeat(session: Session, client_uuid: str, by: User) -> Visit | None:
-    """The visit this UUID already stored; someone else's UUID is refused."""
+def repeat_of(session: Session, client_uuid: str, by: User) -> Visit | None:
+    """The visit this UUID already stored (a retry answers it whoever holds the household
+    now); someone else's UUID is refused."""
     known = stored_visit(session, normalised_uuid(client_uuid) or "")
     if known is not None and known.recorded_by_id != by.id:
         raise Invalid({"client_uuid": N_("The form is out of date: open it again.")})
@@ -137,7 +143,7 @@ def _committed(session: Session, visit: Visit, client_uuid: str, by: User) -> tu
         session.commit()
     except IntegrityError:
         session.rollback()
-        known = _repeat(session, client_uuid, by)
+        known = repeat_of(session, client_uuid, by)
         if known is None:
             raise
         return known, False
@@ -256,7 +262,22 @@ def add_steps(session: Session, visit: Visit, form: VisitForm, *, by: User) -> N
         session.rollback()  # the same addition sent twice at once: the first one stands
 
 
-def set_follow_up(session: Session, visit: Visit, due_on: date | None, *, by: User) -> None:
+def attach_calculation(
+    session: Session, visit: Visit, calculation: Calculation, client_uuid: str, *, by: User
+) -> None:
+    """A calculation worked out for someone on the visit becomes its calculation step."""
+    step = StepForm(
+        person_id=str(calculation.person_id),
+        kind=StepKind.calculation,
+        calculation_id=str(calculation.id),
+    )
+    add_steps(session, visit, VisitForm(client_uuid=client_uuid, steps=[step]), by=by)
+
+
+def set_follow_up(session: Session, visit: Visit, typed: str | None, *, by: User) -> None:
+    """A new follow-up date for the visit's household as typed, or None for no follow-up."""
+    zone = get_settings().zone
+    due_on = None if typed is None else checked_follow_up(typed, visit.occurred_at, zone)
     _add_follow_up(session, visit, due_on, by)
     session.commit()
 
@@ -265,15 +286,19 @@ def _household(session: Session, visit: Visit) -> Household:
     return session.get(Household, visit.household_id)
 
 
+def spoken_to(session: Session, visit: Visit) -> list[int]:
+    query = select(VisitPerson.person_id).where(VisitPerson.visit_id == visit.id)
+    return list(session.exec(query))
+
+
 def _addition(session: Session, visit: Visit, form: VisitForm) -> VisitForm:
     """What is added, checked as part of the visit it belongs to."""
-    spoken_to = session.exec(select(VisitPerson.person_id).where(VisitPerson.visit_id == visit.id))
     return form.model_copy(
         update={
             "channel": visit.channel,
             "reached": "yes" if visit.reached else "no",
             "not_reached_reason": visit.not_reached_reason or "",
-            "person_ids": [str(p) for p in spoken_to],
+            "person_ids": [str(p) for p in spoken_to(session, visit)],
             "occurred_at": clock.local(visit.occurred_at).isoformat(),
         }
     )
@@ -295,6 +320,17 @@ def _outcomes_of(session: Session, visit: Visit) -> list[Outcome]:
 
 
 # --- state derived from the events --------------------------------------------------------------
+
+
+def eligible_people(people: Iterable[Person], today: date) -> set[int]:
+    """Which of these people the three ones apply to."""
+    return {
+        p.id
+        for p in people
+        if is_eligible(
+            EligibilityFacts(p.birth_date, p.insurance_status, p.retires_on, p.is_student), today
+        )
+    }
 
 
 def people_progress(session: Session, person_ids: list[int]) -> dict[int, Progress]:
@@ -359,6 +395,21 @@ def latest_outcomes(session: Session, person_ids: list[int]) -> dict[int, Outcom
         .order_by(col(Visit.occurred_at), col(Outcome.id))
     )
     return {row.person_id: row for row in rows}
+
+
+def leaflets_given(session: Session, person_ids: list[int]) -> dict[int, tuple[VisitStep, str]]:
+    """Each person's latest leaflet handed over, with the title of the version given."""
+    rows = session.exec(
+        select(VisitStep, LeafletVersion.title)
+        .outerjoin(
+            LeafletVersion,
+            (col(LeafletVersion.leaflet_id) == VisitStep.leaflet_id)
+            & (col(LeafletVersion.version) == VisitStep.leaflet_version),
+        )
+        .where(col(VisitStep.person_id).in_(person_ids), VisitStep.kind == StepKind.leaflet)
+        .order_by(col(VisitStep.id))
+    )
+    return {step.person_id: (step, title or "") for step, title in rows}
 
 
 def visits_of(session: Session, household: Household) -> list[Visit]:

@@ -2,95 +2,26 @@
 same rules and parameters as the page. Every 422 speaks the caller's language, whether the
 body does not parse or the rules refuse it."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core import clock
 from app.core.db import SessionDep
-from app.core.i18n import N_, Message
+from app.core.i18n import N_
 from app.domain import pension
 from app.domain.pension.subsidy import GROUPS
 from app.domain.validation import Invalid
-from app.routes.api.errors import api_gettext
+from app.routes.api.errors import UNPROCESSABLE, LocalisedErrors, refused
 from app.services.calculations import calculated, check_person
 from app.services.parameters import effective_parameters, jsonable
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 MAX_OPTIONS = 20
-
-# Pydantic's error types → what the caller is told (msgids, in their language).
-VALIDATION_MESSAGES = {
-    "missing": N_("This field is required."),
-    "literal_error": N_("Choose one of: %(expected)s."),
-    "int_parsing": N_("Enter a whole number."),
-    "int_type": N_("Enter a whole number."),
-    "int_from_float": N_("Enter a whole number."),
-    "decimal_parsing": N_("Enter a number."),
-    "decimal_type": N_("Enter a number."),
-    "greater_than": N_("Enter a number above %(gt)s."),
-    "greater_than_equal": N_("Enter a number of at least %(ge)s."),
-    "less_than_equal": N_("Enter a number of at most %(le)s."),
-    "date_parsing": N_("Enter a date as YYYY-MM-DD."),
-    "date_from_datetime_parsing": N_("Enter a date as YYYY-MM-DD."),
-    "date_type": N_("Enter a date as YYYY-MM-DD."),
-    "string_pattern_mismatch": N_("Enter a month as YYYY-MM."),
-    "union_tag_invalid": N_("The scheme must be resident or flexible."),
-    "union_tag_not_found": N_("Name the scheme: resident or flexible."),
-    "too_short": N_("Give at least %(min_length)s items here."),
-    "too_long": N_("Give at most %(max_length)s items here."),
-    "json_invalid": N_("The body is not valid JSON."),
-    "model_attributes_type": N_("Send an object here."),
-    "dict_type": N_("Send an object here."),
-    "list_type": N_("Send a list here."),
-}
-NOT_VALID = N_("This value is not valid.")
-
-
-class LocalisedErrors(APIRoute):
-    """FastAPI's 422 for a body that does not validate, each message in the caller's language
-    (the same shape as FastAPI's own: loc, msg, type)."""
-
-    def get_route_handler(self) -> Callable:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as invalid:
-                return unprocessable(request, map(_problem, invalid.errors()))
-
-        return route
-
-
-def _problem(error: dict[str, Any]) -> tuple[Sequence[Any], str | Message, str]:
-    context = error.get("ctx") or {}
-    if error["type"] == "value_error":  # our own validators raise ValueError(msgid)
-        return error["loc"], str(context.get("error", NOT_VALID)), "value_error"
-    message = VALIDATION_MESSAGES.get(error["type"], NOT_VALID)
-    values = {key: str(value) for key, value in context.items()}
-    return error["loc"], Message(message, values), error["type"]
-
-
-def unprocessable(
-    request: Request, problems: Iterable[tuple[Sequence[Any], str | Message, str]]
-) -> JSONResponse:
-    _ = api_gettext(request)
-    detail = [{"loc": list(loc), "msg": _(msg), "type": kind} for loc, msg, kind in problems]
-    return JSONResponse({"detail": detail}, status_code=422)
-
-
-def refused(request: Request, invalid: Invalid, where: Callable[[str], tuple]) -> JSONResponse:
-    """The rules' own refusals, located where the caller sent the value."""
-    problems = ((where(name), message, "value_error") for name, message in invalid.errors.items())
-    return unprocessable(request, problems)
 
 
 def in_body(name: str) -> tuple[str, ...]:
@@ -284,22 +215,9 @@ class RetirementOut(BaseModel):
     latest_flexible_month: str
 
 
-class ProblemOut(BaseModel):
-    loc: list[str | int]
-    msg: str = Field(description="In the caller's language (Accept-Language: en, else Chinese).")
-    type: str
-
-
-class UnprocessableOut(BaseModel):
-    detail: list[ProblemOut]
-
-
 # --- endpoints ---------------------------------------------------------------------------------
 
 router = APIRouter(prefix="/pension", tags=["pension calculator"], route_class=LocalisedErrors)
-UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
-    422: {"model": UnprocessableOut, "description": "Invalid input, field by field."}
-}
 
 
 def _answered(

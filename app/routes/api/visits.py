@@ -11,8 +11,8 @@ from app.deps import found_or_404
 from app.domain.codes import VisitSource
 from app.domain.validation import Invalid
 from app.models import EnrolmentChange, FollowUp, Outcome, Visit, VisitPerson, VisitStep
+from app.routes.api.errors import UNPROCESSABLE, LocalisedErrors, refused
 from app.routes.api.households import ApiEditor
-from app.routes.api.pension import UNPROCESSABLE, LocalisedErrors, refused
 from app.routes.api.schemas import (
     EnrolmentChangeOut,
     OutcomeOut,
@@ -39,30 +39,29 @@ def record_visit(
 ):
     """Store a visit with its steps, outcomes and follow-up, all or nothing. The household must
     be the caller's at ``occurred_at`` (404 otherwise), even if it was reassigned since."""
-    occurred_at = body.moment()
-    household = found_or_404(
-        scope.household_for_visit(session, user, body.household_id, occurred_at)
-    )
-    form = body.as_form(occurred_at)
     try:
+        known = visits.repeat_of(session, body.client_uuid, user)
+        if known is not None:
+            response.status_code = 200
+            return visit_out(session, known)
+        occurred_at = body.moment()
+        household = found_or_404(
+            scope.household_for_visit(session, user, body.household_id, occurred_at)
+        )
         visit, created = visits.record_visit(
-            session, household, form, by=user, source=VisitSource.api
+            session, household, body.as_form(occurred_at), by=user, source=VisitSource.api
         )
     except Invalid as invalid:
         return refused(request, invalid, in_visit)
     if not created:
         response.status_code = 200
-    return stored_visit(session, visit)
+    return visit_out(session, visit)
 
 
 @router.get("/visits/{visit_id}", response_model=VisitOut)
 def visit_detail(visit_id: int, user: ApiEditor, session: SessionDep):
     """A visit on a household the caller may record visits on (at the time it happened)."""
-    visit = found_or_404(session.get(Visit, visit_id))
-    found_or_404(
-        scope.household_for_visit(session, user, visit.household_id, clock.local(visit.occurred_at))
-    )
-    return stored_visit(session, visit)
+    return visit_out(session, found_or_404(scope.visit_for(session, user, visit_id)))
 
 
 def in_visit(name: str) -> tuple[str | int, ...]:
@@ -73,7 +72,7 @@ def in_visit(name: str) -> tuple[str | int, ...]:
     return ("body", *(int(part) if part.isdigit() else part for part in name.split(".")))
 
 
-def stored_visit(session: Session, visit: Visit) -> VisitOut:
+def visit_out(session: Session, visit: Visit) -> VisitOut:
     """The visit with everything recorded on it, including what was added after it was sent."""
     people = session.exec(select(VisitPerson.person_id).where(VisitPerson.visit_id == visit.id))
     steps = session.exec(

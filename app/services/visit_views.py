@@ -1,0 +1,85 @@
+"""What the visit pages and the household page show of visits: each person spoken to with
+their three ones across every visit, the leaflets written for them, and the household's
+progress, next follow-up and timeline."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from app.core import clock
+from app.domain.visits import Progress
+from app.models import Household, LeafletVersion, Outcome, Person, Visit, VisitStep
+from app.services import households, leaflets, visits
+from app.services.households import PersonView
+from app.services.timeline import Item, timeline
+
+
+@dataclass(frozen=True)
+class PersonOnVisit:
+    """Someone spoken to on the visit, with their three ones across every visit."""
+
+    entry: PersonView
+    eligible: bool
+    progress: Progress
+    leaflet: tuple[VisitStep, str] | None  # the latest leaflet handed over, with its title
+    outcome: Outcome | None  # their current outcome
+    leaflets: list[tuple[LeafletVersion, bool]]  # the library, those written for them first
+
+
+def fits(leaflet: LeafletVersion, entry: PersonView) -> bool:
+    """A leaflet written for one of the person's key groups (or for everyone) and their age."""
+    groups = not leaflet.key_groups or bool(set(leaflet.key_groups) & set(entry.key_groups))
+    low, high = leaflet.age_from, leaflet.age_to
+    return groups and (low is None or entry.age >= low) and (high is None or entry.age <= high)
+
+
+def people_on_visit(session: Session, visit: Visit, household: Household) -> list[PersonOnVisit]:
+    today = clock.today()
+    ids = visits.spoken_to(session, visit)
+    view = households.household_view(session, household, today)
+    entries = [e for e in view.people if e.person.id in ids]
+    eligible = visits.eligible_people([e.person for e in entries], today)
+    progress = visits.people_progress(session, ids)
+    given = visits.leaflets_given(session, ids)
+    outcomes = visits.latest_outcomes(session, ids)
+    library = leaflets.published(session)
+    return [
+        PersonOnVisit(
+            entry=entry,
+            eligible=entry.person.id in eligible,
+            progress=progress[entry.person.id],
+            leaflet=given.get(entry.person.id),
+            outcome=outcomes.get(entry.person.id),
+            leaflets=sorted(
+                ((leaflet, fits(leaflet, entry)) for leaflet in library),
+                key=lambda pair: not pair[1],
+            ),
+        )
+        for entry in entries
+    ]
+
+
+@dataclass(frozen=True)
+class HouseholdVisits:
+    """What the household page shows of its visits."""
+
+    eligible: set[int]
+    progress: dict[int, Progress]
+    outcomes: dict[int, Outcome]
+    follow_up_on: date | None
+    timeline: list[Item]
+
+
+def household_visits(
+    session: Session, household: Household, people: list[Person]
+) -> HouseholdVisits:
+    ids = [p.id for p in people]
+    facts = visits.contact_facts(session, [household.id]).get(household.id)
+    return HouseholdVisits(
+        eligible=visits.eligible_people(people, clock.today()),
+        progress=visits.people_progress(session, ids),
+        outcomes=visits.latest_outcomes(session, ids),
+        follow_up_on=facts.follow_up_on if facts else None,
+        timeline=timeline(session, household),
+    )
