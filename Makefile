@@ -8,7 +8,7 @@ PORT ?= $(or $(VANGUARD_PORT),8000)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint messages system-deps clean
+.PHONY: run test test-fast lint bench messages system-deps clean
 
 run: $(VENV)/.runtime $(CATALOGS)
 	$(BIN)/python -m app.cli migrate
@@ -33,6 +33,13 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Speed against the issues' goals, each printing measured vs goal and ok or MISS; not part of
+# `make test`. The dashboard one builds a city-scale database once (minutes) under $TMPDIR.
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/import_rows.py
+	$(BIN)/python bench/pension_compare.py
+	$(BIN)/python bench/dashboard_metrics.py
+
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -51,6 +58,7 @@ $(VENV)/.dev: requirements-dev.lock | $(VENV)/bin/python
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --width 100
+
 
 # Debian's chromium (driven by Playwright), CJK fonts for screenshots, PostgreSQL for its smoke test.
 system-deps:

@@ -28,6 +28,14 @@ from app.models.visit import (
     VisitPerson,
     VisitStep,
 )
+from app.models.work_summary import (
+    work_cadre_account,
+    work_household,
+    work_refresh,
+    work_village,
+    work_village_month,
+    work_village_span,
+)
 
 __all__ = [
     "Assignment",
@@ -68,4 +76,10 @@ __all__ = [
     "Visit",
     "VisitPerson",
     "VisitStep",
+    "work_cadre_account",
+    "work_household",
+    "work_refresh",
+    "work_village",
+    "work_village_month",
+    "work_village_span",
 ]

@@ -10,7 +10,16 @@ from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from app.domain.codes import Role
-from app.models import Assignment, Household, ImportJob, Person, User, Visit, VisitPerson
+from app.models import (
+    Assignment,
+    Household,
+    ImportJob,
+    Person,
+    Region,
+    User,
+    Visit,
+    VisitPerson,
+)
 from app.services.regions import subtree_ids
 
 
@@ -103,3 +112,14 @@ def visit_reaching(session: Session, user: User, visit_id: int, person: Person) 
         return None
     spoken = select(VisitPerson.person_id).where(VisitPerson.visit_id == visit.id)
     return visit if person.id in session.exec(spoken).all() else None
+
+
+def visible_region(session: Session, user: User, region_id: int) -> Region | None:
+    """A region whose figures the user may see: any for admins, their own and those below it
+    for leads; else None (answered as absent)."""
+    region = session.get(Region, region_id)
+    if region is None or user.role not in (Role.admin, Role.lead):
+        return None
+    if user.role == Role.lead and region.id not in subtree_ids(session, user.region_id):
+        return None
+    return region

@@ -8,6 +8,7 @@ from app.routes.api import (
     households,
     imports,
     leaflets,
+    metrics,
     pension,
     regions,
     visits,
@@ -23,3 +24,4 @@ router.include_router(pension.router)
 router.include_router(worklists.router)
 router.include_router(leaflets.router)
 router.include_router(visits.router)
+router.include_router(metrics.router)
