@@ -8,7 +8,7 @@ PORT ?= $(or $(VANGUARD_PORT),8000)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint bench messages system-deps clean
+.PHONY: run test test-fast lint bench messages system-deps clean backup restore
 
 run: $(VENV)/.runtime $(CATALOGS)
 	$(BIN)/python -m app.cli migrate
@@ -59,6 +59,16 @@ messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --width 100
 
+# A consistent copy of the SQLite database, safe while the app runs (TO=path, default under
+# data/backups/). PostgreSQL: pg_dump.
+backup: $(VENV)/.runtime
+	$(BIN)/python -m app.cli backup $(TO)
+
+# A backup in place of the database, the app stopped: make restore FROM=data/backups/….db
+restore: $(VENV)/.runtime
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=<backup file> (stop the app first)"; exit 2; }
+	$(BIN)/python -c 'import sys; from app.core.backup import restore_in_place; restore_in_place(sys.argv[1])' "$(FROM)"
+	$(BIN)/python -m app.cli migrate
 
 # Debian's chromium (driven by Playwright), CJK fonts for screenshots, PostgreSQL for its smoke test.
 system-deps:

@@ -1,8 +1,10 @@
-"""Command line: ``python -m app.cli migrate | demo | serve | create-user | refresh-metrics``."""
+"""Command line: ``python -m app.cli migrate | demo | serve | create-user | refresh-metrics |
+backup``."""
 
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -68,6 +70,25 @@ def refresh_metrics(args: argparse.Namespace) -> None:
     print(f"Work summaries up to date ({recounted} households recounted).")
 
 
+def backup(args: argparse.Namespace) -> None:
+    """A consistent copy of the SQLite database, safe while the app runs (app.core.backup)."""
+    from datetime import datetime
+
+    from app.core import backup as backups
+
+    target = args.path or backups.default_target(datetime.now())
+    try:
+        made = backups.back_up(get_settings().database_url, target)
+    except backups.NotSQLite:
+        print(backups.POSTGRES_ADVICE, file=sys.stderr)
+        sys.exit(2)
+    except backups.DamagedBackup as damaged:
+        print(f"The copy failed its integrity check, nothing kept: {damaged}", file=sys.stderr)
+        sys.exit(1)
+    size = made.size / 1_000_000
+    print(f"Backed up to {made.path} ({size:.1f} MB, integrity ok) in {made.seconds:.1f} s.")
+
+
 def serve(_args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -99,6 +120,9 @@ def main(argv: list[str] | None = None) -> None:
         "--rebuild", action="store_true", help="count every household afresh (minutes at scale)"
     )
     summaries.set_defaults(run=refresh_metrics)
+    copy = commands.add_parser("backup", help="copy the SQLite database, safe while it runs")
+    copy.add_argument("path", nargs="?", type=Path, help="default: data/backups/vanguard-<now>.db")
+    copy.set_defaults(run=backup)
     commands.add_parser("serve", help="serve on VANGUARD_HOST:VANGUARD_PORT").set_defaults(
         run=serve
     )

@@ -16,6 +16,7 @@ from app.deps import LoginRequired, verify_csrf
 from app.routes import (
     admin_parameters,
     assignments,
+    audit,
     auth,
     back_entry,
     cadres,
@@ -28,6 +29,7 @@ from app.routes import (
     households,
     imports,
     leaflets,
+    password,
     people,
     statistics,
     targets,
@@ -68,6 +70,7 @@ def create_app() -> FastAPI:
     pages = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
     for module in (
         auth,
+        password,
         home,
         households,
         people,
@@ -81,6 +84,7 @@ def create_app() -> FastAPI:
         assignments,
         team,
         users,
+        audit,
         teams,
         targets,
         statistics,

@@ -314,7 +314,9 @@ def _occurred_at(errors, text: str, rules: VisitRules) -> datetime:
         errors["occurred_at"] = N_("The visit cannot be in the future.")
     elif moment < rules.now - OLDEST_BACK_ENTRY:
         errors["occurred_at"] = N_("Visits more than a year old cannot be entered.")
-    return moment
+    else:
+        return moment
+    return rules.now  # refused: later checks (the follow-up) reason from a date that exists
 
 
 def _people(errors, typed: list[str], household: Collection[int], reached) -> tuple[int, ...]:

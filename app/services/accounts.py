@@ -9,8 +9,9 @@ from sqlmodel import Session, col, select
 
 from app.core import clock, crypto
 from app.core.i18n import N_, Message, supported
-from app.core.security import hash_password
+from app.core.security import hash_password, verify_password
 from app.domain.identifiers import InvalidIdentifier, parse_id_number
+from app.domain.passwords import password_problem
 from app.domain.validation import Invalid
 from app.models import Person, Region, RegionLevel, Role, Team, TeamMembership, User
 from app.services import audit
@@ -18,7 +19,6 @@ from app.services.auth import close_all_sessions
 from app.services.regions import subtree_ids
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
-MIN_PASSWORD_LENGTH = 10
 
 
 @dataclass
@@ -49,7 +49,15 @@ def create_user(session: Session, form: NewUser, *, by: User | None) -> User:
     session.flush()
     for team_id in form.team_ids:
         session.add(TeamMembership(team_id=team_id, user_id=user.id))
-    audit.record(session, "user_created", user=by, target=f"user:{user.id}", role=user.role)
+    audit.record(
+        session,
+        "user_created",
+        user=by,
+        target=f"user:{user.id}",
+        role=user.role,
+        region=user.region_id,
+        teams=list(form.team_ids),
+    )
     session.commit()
     return user
 
@@ -74,8 +82,9 @@ def _check_new_user(session: Session, form: NewUser, username: str) -> dict[str,
     team_error = _check_teams(session, form)
     if team_error:
         errors["team_ids"] = team_error
-    if len(form.password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = N_("At least 10 characters.")
+    problem = password_problem(form.password, username)
+    if problem:
+        errors["password"] = problem
     return errors
 
 
@@ -113,6 +122,35 @@ def reset_password(session: Session, user: User, *, by: User) -> str:
     audit.record(session, "password_reset", user=by, target=f"user:{user.id}")
     session.commit()
     return password
+
+
+@dataclass
+class PasswordChange:
+    current: str = ""
+    new: str = ""
+    repeated: str = ""
+
+
+def change_password(session: Session, user: User, form: PasswordChange) -> None:
+    """The user's own new password, or Invalid. Every session and API token of the user ends,
+    here and on every other device: whoever may have known the old password is shut out."""
+    errors = {}
+    if not verify_password(form.current, user.password_hash):
+        errors["current"] = N_("This is not your current password.")
+    problem = password_problem(form.new, user.username)
+    if problem:
+        errors["new"] = problem
+    elif form.new != form.repeated:
+        errors["repeated"] = N_("The two new passwords differ.")
+    elif form.new == form.current:
+        errors["new"] = N_("Choose a password different from the current one.")
+    if errors:
+        raise Invalid(errors)
+    user.password_hash = hash_password(form.new)
+    session.add(user)
+    close_all_sessions(session, user)
+    audit.record(session, "password_changed", user=user, target=f"user:{user.id}")
+    session.commit()
 
 
 def link_person(session: Session, user: User, typed_number: str, *, by: User) -> None:

@@ -170,6 +170,7 @@ def claim(session: Session, household_id: int, *, member: User) -> bool:
     if household is None:
         return False
     _record(session, household, member.id, member, clock.now(), "claim")
+    audit.record(session, "household_claimed", user=member, target=f"household:{household.id}")
     session.commit()
     return True
 
@@ -200,5 +201,12 @@ def release_idle_claims(session: Session, today: date) -> int:
         for household in idle:
             _record(session, household, None, None, clock.now(), "release")
         released += len(idle)
+        if idle:
+            audit.record(
+                session,
+                "claims_released",
+                target=f"team:{team.id}",
+                households=[h.id for h in idle],
+            )
     session.commit()
     return released

@@ -137,9 +137,18 @@ def resolve_session(session: Session, token: str | None, kind: SessionKind) -> U
 
 
 def close_session(session: Session, token: str | None) -> None:
-    if token:
-        session.exec(delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
-        session.commit()
+    """Sign out: the session ends on the server, and the audit says who left."""
+    if not token:
+        return
+    auth_session = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == token_digest(token))
+    ).first()
+    if auth_session is None:
+        return
+    user = session.get(User, auth_session.user_id)
+    session.delete(auth_session)
+    audit.record(session, "logout", user=user, target=f"user:{auth_session.user_id}")
+    session.commit()
 
 
 def close_all_sessions(session: Session, user: User) -> None:

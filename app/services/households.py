@@ -13,6 +13,7 @@ from app.core import clock, crypto
 from app.core.config import get_settings
 from app.core.i18n import N_
 from app.domain import people as rules
+from app.domain.audit import changes
 from app.domain.codes import InsuranceStatus, RegionLevel, SubsidyCategory
 from app.domain.identifiers import InvalidIdentifier, mask_phone, parse_id_number
 from app.domain.people import PlanList
@@ -333,7 +334,7 @@ def update_household(
     session: Session, household: Household, form: HouseholdForm, version: int, *, by: User
 ) -> Household:
     values = _checked_household(session, form, by, household)
-    changed = [name for name, value in values.items() if getattr(household, name) != value]
+    changed = changes({name: getattr(household, name) for name in values}, values)
     _save(session, household, version, values, by)
     audit.record(
         session, "household_changed", user=by, target=f"household:{household.id}", fields=changed
@@ -401,11 +402,28 @@ def update_person(
     values = check_person(form, clock.today())
     _refuse_duplicate(session, values.id_number.number, person)
     columns = person_columns(values)
-    changed = [name for name, value in columns.items() if getattr(person, name) != value]
+    before = {name: getattr(person, name) for name in columns} | _stored_links(session, person)
+    changed = changes(
+        before, columns | _links_as_compared(values.key_groups, values.subsidy_categories)
+    )
     _save(session, person, version, columns, by)
     replace_links(session, person, values)
     audit.record(session, "person_changed", user=by, target=f"person:{person.id}", fields=changed)
     return _commit(session, person)
+
+
+def _stored_links(session: Session, person: Person) -> dict[str, frozenset[str]]:
+    groups = _links(session, PersonKeyGroup.key_group, [person.id]).get(person.id, [])
+    subsidies = _links(session, PersonSubsidy.category, [person.id]).get(person.id, [])
+    return _links_as_compared(groups, subsidies)
+
+
+def _links_as_compared(groups, subsidies) -> dict[str, frozenset[str]]:
+    """Key groups and hardship categories as the audit compares them, stored or typed."""
+    return {
+        "key_groups": frozenset(map(str, groups)),
+        "subsidy_categories": frozenset(map(str, subsidies)),
+    }
 
 
 def form_for(session: Session, person: Person) -> PersonForm:

@@ -249,7 +249,7 @@ def _checked_value(series: str, text: str, errors: dict) -> str:
         return text
     try:
         value = json.loads(text, parse_float=Decimal)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested a thousand deep
         value = None
     if value is None or not same_shape(current, value):
         errors["value"] = Message(

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from app.routes.api import (
     accounts,
+    audit,
     households,
     imports,
     leaflets,
@@ -25,3 +26,4 @@ router.include_router(worklists.router)
 router.include_router(leaflets.router)
 router.include_router(visits.router)
 router.include_router(metrics.router)
+router.include_router(audit.router)

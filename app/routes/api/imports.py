@@ -12,7 +12,7 @@ from fastapi import (
     UploadFile,
 )
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.core.db import SessionDep
 from app.core.i18n import Gettext
@@ -20,12 +20,24 @@ from app.deps import api_role, found_or_404
 from app.domain.codes import Role
 from app.domain.imports import MAX_BYTES, UnreadableFile
 from app.models import ImportJob, User
-from app.routes.api.errors import api_gettext
+from app.routes.api.errors import UnprocessableOut, api_gettext
 from app.services import imports, scope
 
 router = APIRouter(tags=["imports"])
 
 ApiImporter = Annotated[User, Depends(api_role(Role.admin, Role.lead))]
+
+
+class UnreadableOut(BaseModel):
+    detail: str = Field(description="Why the file cannot be read, in the caller's language.")
+
+
+UNREADABLE = {
+    422: {
+        "model": UnreadableOut | UnprocessableOut,
+        "description": "A file that cannot be read, or fields that do not parse.",
+    }
+}
 
 
 class RowErrorOut(BaseModel):
@@ -57,7 +69,9 @@ class ImportOut(BaseModel):
         return cls(errors=errors, **{name: getattr(job, name) for name in fields})
 
 
-@router.post("/imports", response_model=ImportOut, responses={202: {"model": ImportOut}})
+@router.post(
+    "/imports", response_model=ImportOut, responses={202: {"model": ImportOut}, **UNREADABLE}
+)
 def upload(
     request: Request,
     session: SessionDep,

@@ -1,0 +1,40 @@
+"""The admin's audit log: who did what and when, filtered, paged and exported. Read-only: the
+app has no route that changes or removes an audit row."""
+
+from fastapi import APIRouter, Request
+
+from app.core import clock
+from app.core.db import SessionDep
+from app.core.i18n import gettext_for
+from app.core.templating import render, request_locale
+from app.deps import AdminUser
+from app.domain.audit import ACTION_LABELS, compact
+from app.domain.validation import whole_number
+from app.routes.files import attachment
+from app.services import audit_log
+
+router = APIRouter(prefix="/admin/audit")
+
+
+@router.get("")
+def audit_page(request: Request, session: SessionDep, admin: AdminUser, page: str = "1"):
+    filters = audit_log.AuditFilters.from_page(request.query_params)
+    context = {
+        "results": audit_log.search(session, filters, whole_number(page) or 1),
+        "query": request.query_params,
+        "actions": {a: ACTION_LABELS.get(a, a) for a in audit_log.actions_present(session)},
+        "action_labels": ACTION_LABELS,
+        "accounts": audit_log.accounts_present(session),
+        "compact": compact,
+    }
+    block = "audit_rows" if request.headers.get("hx-request") else None
+    return render(request, "audit/list.html", context, block=block)
+
+
+@router.get("/export.xlsx")
+def export(request: Request, session: SessionDep, admin: AdminUser):
+    """The filtered rows as a spreadsheet (the export is recorded too)."""
+    filters = audit_log.AuditFilters.from_page(request.query_params)
+    _ = gettext_for(request_locale(request))
+    content = audit_log.spreadsheet(session, filters, by=admin, _=_)
+    return attachment(content, f"审计日志-{clock.today().isoformat()}.xlsx")

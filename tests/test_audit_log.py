@@ -1,0 +1,211 @@
+"""The audit log: admins read it (page, spreadsheet, API), filter it, and nobody can change it."""
+
+import inspect
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from python_calamine import CalamineWorkbook
+from sqlmodel import delete, select
+
+from app.core import clock
+from app.models import AuditEvent
+from app.services import audit
+from tests.conftest import sign_in
+from tests.factories import user_named
+from tests.routes import app_routes
+
+
+def event(db, action: str, by: str | None = "mei", at: datetime | None = None, **detail):
+    """An audit row as the app records it, at a chosen moment."""
+    made = audit.record(
+        db, action, user=user_named(db, by) if by else None, username="", target="", **detail
+    )
+    made.at = at or clock.now()
+    db.add(made)
+    db.commit()
+    return made
+
+
+@pytest.fixture
+def trail(db):
+    """Only the rows a test makes (the personas' creation is on record too)."""
+    db.exec(delete(AuditEvent))
+    db.commit()
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["lee", "mei", "cai"])
+def test_only_admins_see_the_audit_log(as_user, username):
+    client = as_user(username)
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/audit/export.xlsx").status_code == 403
+
+
+def row(page: str, made: AuditEvent) -> str:
+    start = page.index(f'<li id="audit-{made.id}"')
+    return page[start : page.index("</li>", start)]
+
+
+def test_the_log_lists_newest_first_with_who_what_and_when(as_user, db, trail):
+    earlier = event(db, "login", at=datetime(2024, 6, 1, 2, 0, tzinfo=UTC))
+    later = event(db, "reveal_id_number", by="lee", reason="confirm_identity")
+    page = as_user("alice").get("/admin/audit").text
+    assert page.index(f'id="audit-{later.id}"') < page.index(f'id="audit-{earlier.id}"')
+    assert "lee" in row(page, later) and "reason: confirm_identity" in row(page, later)
+    assert "10:00" in row(page, earlier), "times are shown in business time (UTC+8)"
+
+
+def test_the_log_filters_by_action_user_day_and_target(as_user, db, trail):
+    mei, lee = user_named(db, "mei"), user_named(db, "lee")
+    event(db, "login", at=datetime(2024, 6, 1, 15, 59, tzinfo=UTC))  # 23:59 on 1 June in Yuxi
+    event(db, "login", at=datetime(2024, 6, 1, 16, 0, tzinfo=UTC))  # 00:00 on 2 June
+    event(db, "logout", by="lee")
+    client = as_user("alice")
+
+    def shown(query: str) -> int:
+        page = client.get(f"/admin/audit?{query}", headers={"HX-Request": "true"}).text
+        return page.count('<li id="audit-')
+
+    assert shown("action=login") == 3, "two made here, and alice's own sign-in"
+    assert shown(f"user_id={mei.id}") == 2
+    assert shown(f"user_id={lee.id}&action=logout") == 1
+    assert shown("since=2024-06-02&until=2024-06-02") == 1
+    assert shown("until=2024-06-01") == 1
+    assert shown(f"target=user:{lee.id}") == 0
+    assert shown("since=not-a-date") == 4, "a filter that means nothing is ignored"
+
+
+def test_the_action_filter_offers_the_actions_on_record(as_user, db, trail):
+    event(db, "reveal_id_number", reason="visit")
+    page = as_user("alice").get("/admin/audit").text
+    assert '<option value="reveal_id_number"' in page
+    assert '<option value="export"' not in page
+
+
+def test_the_log_pages(as_user, db, trail):
+    for _ in range(60):
+        event(db, "login")
+    client = as_user("alice")
+    first = client.get("/admin/audit").text
+    assert first.count('<li id="audit-') == 50
+    assert 'href="/admin/audit?page=2"' in first
+    assert client.get("/admin/audit?page=2").text.count('<li id="audit-') == 11
+
+
+def test_the_export_holds_the_filtered_rows_and_is_itself_recorded(as_user, db, trail):
+    event(db, "reveal_id_number", by="lee", reason="confirm_identity")
+    event(db, "login")
+    response = as_user("alice").get("/admin/audit/export.xlsx?action=reveal_id_number")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    header, *body = rows.to_python()
+    assert len(header) == 6
+    assert [row[1] for row in body] == ["lee"]
+    assert "reason: confirm_identity" in body[0][4]
+    recorded = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert (recorded.username, recorded.target) == ("alice", "audit")
+    assert recorded.detail == {"filters": {"action": "reveal_id_number"}}
+
+
+# --- the API -------------------------------------------------------------------------------
+
+
+def test_the_api_gives_a_page_of_rows_per_the_contract(client, api_token, db, trail):
+    event(db, "person_changed", by="lee", fields={"occupation": ["快递员", "外卖骑手"]})
+    answer = client.get("/api/v1/audit?action=person_changed", headers=api_token("alice"))
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["total"], body["page"], body["page_size"]) == (1, 1, 50)
+    (item,) = body["items"]
+    assert set(item) == {"id", "at", "user_id", "username", "action", "target", "detail"}
+    assert (item["username"], item["action"]) == ("lee", "person_changed")
+    assert item["detail"] == {"fields": {"occupation": ["快递员", "外卖骑手"]}}
+    assert item["at"].endswith("+08:00")
+
+
+@pytest.mark.parametrize("username", ["lee", "mei", "cai"])
+def test_the_api_is_for_admins_only(client, api_token, username):
+    assert client.get("/api/v1/audit", headers=api_token(username)).status_code == 403
+
+
+def test_the_api_filters_by_user_and_since_a_date_or_a_moment(client, api_token, db, trail):
+    headers = api_token("alice")
+    event(db, "login", at=datetime(2024, 6, 1, 15, 59, tzinfo=UTC))
+    event(db, "login", at=datetime(2024, 6, 1, 16, 0, tzinfo=UTC))
+
+    def total(query: str) -> int:
+        answer = client.get(f"/api/v1/audit?action=login&{query}", headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["total"]
+
+    mei = user_named(db, "mei")
+    assert total(f"user_id={mei.id}") == 2
+    assert total("since=2024-06-02") == 2, "the day in Yuxi, and alice's token sign-in"
+    assert total("since=2024-06-01T23:59:30%2B08:00") == 2
+    assert total("since=2024-06-01T23:59:30+08:00") == 2, "an unencoded + arrives as a space"
+    assert total("since=2024-06-01T15:59:00Z") == 3
+
+
+def test_a_since_that_is_no_date_is_a_422_that_names_it(client, api_token):
+    answer = client.get("/api/v1/audit?since=yesterday", headers=api_token("alice"))
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "since"]
+
+
+def test_the_api_page_size_is_capped_at_200(client, api_token, db):
+    headers = api_token("alice")
+    assert client.get("/api/v1/audit?page_size=200", headers=headers).status_code == 200
+    answer = client.get("/api/v1/audit?page_size=201", headers=headers)
+    assert answer.status_code == 422
+    assert client.get("/api/v1/audit?page=0", headers=headers).status_code == 422
+
+
+def test_the_api_pages_newest_first(client, api_token, db, trail):
+    start = datetime(2024, 6, 1, tzinfo=UTC)
+    for minutes in range(5):
+        event(db, "login", at=start + timedelta(minutes=minutes))
+    headers = api_token("alice")
+    answer = client.get("/api/v1/audit?action=login&page=2&page_size=2", headers=headers).json()
+    assert answer["total"] == 6
+    assert [item["at"][11:16] for item in answer["items"]] == ["08:03", "08:02"]
+
+
+# --- nobody changes it ---------------------------------------------------------------------
+
+
+def test_no_route_can_change_or_remove_audit_rows():
+    """Every audit route only reads; and the audit service writes nothing but new rows."""
+    for route in app_routes():
+        if "audit" in route.path:
+            assert route.methods <= {"GET", "HEAD"}, route.path
+    own = [
+        name
+        for name, function in inspect.getmembers(audit, inspect.isfunction)
+        if function.__module__ == audit.__name__
+    ]
+    assert own == ["record"]
+
+
+def test_no_code_outside_the_audit_service_updates_or_deletes_audit_rows():
+    from pathlib import Path
+
+    import app
+
+    writers = []
+    for path in Path(app.__file__).parent.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "AuditEvent" in text and any(
+            verb in text
+            for verb in ("delete(AuditEvent", "update(AuditEvent", "AuditEvent.__table__")
+        ):
+            writers.append(str(path))
+    assert writers == []
+
+
+def test_signing_in_shows_in_the_log_at_once(client, db, as_user, trail):
+    sign_in(client, "mei", "wrong-password")
+    page = as_user("alice").get("/admin/audit?action=login_failed").text
+    assert page.count('<li id="audit-') == 1
