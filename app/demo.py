@@ -4,6 +4,7 @@ never part of a real deployment. Benchmarks ask for city scale (700 000 househol
 
 import random
 import uuid
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from sqlalchemy import func, text
@@ -49,8 +50,9 @@ DEMO_USERS = [
     ("member2", "王强", Role.member, "北城街道", ("北城街道先锋一队",)),
     ("cadre1", "赵国平", Role.cadre, "瓦窑村", ()),
 ]
-# Most demo households stay unassigned; this share goes to the demo members to try.
-ASSIGNED_SHARE = 0.1
+# The demo members work their township's villages: this share of the households there is theirs
+# to try; the rest, and every other township's, stay unassigned.
+ASSIGNED_SHARE = 0.3
 BATCH = 2000
 
 
@@ -79,7 +81,9 @@ def load_demo(session: Session, households: int = DEMO_HOUSEHOLDS, seed: int = 2
         users[username] = create_user(session, form, by=None)
     villages = [r for r in regions.values() if r.level == RegionLevel.village]
     members = [users["member1"].id, users["member2"].id]
-    generate_households(session, villages, households, seed, members)
+    township = regions["北城街道"].id
+    worked = {v.id: members for v in villages if v.parent_id == township}
+    generate_households(session, villages, households, seed, worked)
     _link_cadre(session, users["cadre1"], regions["瓦窑村"])
     record_demo_visits(session, users["member1"], random.Random(seed))
 
@@ -130,9 +134,10 @@ def generate_households(
     villages: list[Region],
     count: int,
     seed: int,
-    assignees: list[int] = (),
+    assignees: Mapping[int, list[int]] | None = None,
 ) -> None:
-    """Insert ``count`` synthetic households spread over the villages, in batches."""
+    """Insert ``count`` synthetic households spread over the villages, in batches; in the
+    villages ``assignees`` names (village id → members), a share goes to those members."""
     today = clock.today()
     generator = Generator(seed, today)
     batch = []
@@ -140,8 +145,9 @@ def generate_households(
         village = villages[serial % len(villages)]
         made = generator.household(village.name, village.name.endswith("社区"))
         assignee = None
-        if assignees and generator.random.random() < ASSIGNED_SHARE:
-            assignee = generator.random.choice(assignees)
+        members = (assignees or {}).get(village.id)
+        if members and generator.random.random() < ASSIGNED_SHARE:
+            assignee = generator.random.choice(members)
         batch.append((village.id, assignee, made))
         if len(batch) == BATCH:
             _insert(session, batch, today)
