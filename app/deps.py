@@ -10,6 +10,8 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import inspect
+from sqlmodel import Session
 
 from app.core.db import SessionDep
 from app.core.i18n import N_
@@ -46,8 +48,19 @@ def session_token(request: Request) -> str | None:
     return unsign(request.cookies.get(SESSION_COOKIE), "session")
 
 
+def released(session: Session, user: User | None) -> User | None:
+    """The user, loaded, with the session's connection back in the pool. FastAPI runs each
+    dependency and the route in separate worker threads; a request waiting for its next
+    thread must not hold a pooled connection, or with every thread waiting for a connection
+    none is left to finish a request and give one back."""
+    if user is not None and inspect(user).expired_attributes:
+        session.refresh(user)
+    session.close()
+    return user
+
+
 def optional_user(request: Request, session: SessionDep) -> User | None:
-    user = resolve_session(session, session_token(request), SessionKind.web)
+    user = released(session, resolve_session(session, session_token(request), SessionKind.web))
     request.state.user = user
     return user
 
@@ -82,9 +95,8 @@ def api_user(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    user = resolve_session(
-        session, credentials.credentials if credentials else None, SessionKind.api
-    )
+    token = credentials.credentials if credentials else None
+    user = released(session, resolve_session(session, token, SessionKind.api))
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

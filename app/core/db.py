@@ -1,6 +1,6 @@
 """The one way to get a database session."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Annotated
 
@@ -11,11 +11,18 @@ from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
 
+POOL_SIZE = 40
+OVERFLOW = 10
+
 
 def make_engine(url: str) -> Engine:
+    # At least as many connections as worker threads (anyio's 40): with fewer, every thread can
+    # end up waiting for a connection held by a request that is itself waiting for a thread.
+    # PostgreSQL's max_connections must cover workers × (POOL_SIZE + OVERFLOW).
+    pool = {"pool_size": POOL_SIZE, "max_overflow": OVERFLOW}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        return create_engine(url, pool_pre_ping=True, **pool)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **pool)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -34,7 +41,11 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-def get_session() -> Iterator[Session]:
+async def get_session() -> AsyncIterator[Session]:
+    """Opened and closed on the event loop, used in the route's worker thread. A sync
+    generator would need a worker thread to close the session and give its connection back:
+    with every thread waiting for a pooled connection, none is left to do it (a deadlock until
+    the pool times out)."""
     with Session(get_engine()) as session:
         yield session
 
