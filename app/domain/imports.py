@@ -179,7 +179,12 @@ def _csv_cells(content: bytes) -> list[list[str]]:
             text = content.decode("gb18030")
         except UnicodeDecodeError:
             raise UnreadableFile(N_("The CSV file is neither UTF-8 nor GBK text.")) from None
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    # newline="": the csv module reads \r, \n and \r\n line ends itself, in quotes too.
+    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [[cell.strip() for cell in row] for row in rows]
+    except csv.Error:
+        raise UnreadableFile(N_("The CSV file's rows cannot be told apart.")) from None
 
 
 def _understood(

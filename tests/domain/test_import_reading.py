@@ -94,3 +94,9 @@ def test_a_sex_that_contradicts_the_id_number_is_a_row_error():
 def test_township_village_and_address_or_key_are_required():
     [errors] = checked("x.csv", as_csv([person_row(township="", address="", key="")]))
     assert {e.column for e in errors} == {"乡镇", "住址"}
+
+
+def test_a_csv_saved_with_old_mac_line_ends_is_read_row_by_row():
+    content = as_csv([person_row(), person_row(name="李四")]).replace(b"\r\n", b"\r")
+    content = content.replace(b"\n", b"\r")
+    assert len(read_table("x.csv", content).rows) == 2
