@@ -323,3 +323,21 @@ def test_the_openapi_schema_describes_visits_and_the_timeline(client):
     assert "get" in paths["/api/v1/households/{household_id}/timeline"]
     outcome = schema["components"]["schemas"]["OutcomeIn"]["properties"]
     assert {"person_id", "code", "from", "to"} <= set(outcome)
+
+
+def test_a_cadre_reads_their_households_timeline_without_the_members_notes(
+    client, api_token, db, home, wang
+):
+    cai = factories.user_named(db, "cai")
+    cai.person_id = wang.id
+    db.add(cai)
+    db.commit()
+    client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], notes="家里有困难"), headers=api_token("mei")
+    )
+    path = f"/api/v1/households/{home.id}/timeline"
+    as_cadre = client.get(path, headers=api_token("cai")).json()["items"]
+    as_member = client.get(path, headers=api_token("mei")).json()["items"]
+    visit_items = [i for i in as_cadre if i["kind"] == "visit"]
+    assert visit_items and all(not i.get("notes") for i in visit_items)
+    assert any(i.get("notes") == "家里有困难" for i in as_member)

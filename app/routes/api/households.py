@@ -71,13 +71,22 @@ def household_detail(
 def household_timeline(
     request: Request,
     session: SessionDep,
+    user: ApiUser,
     household: Annotated[Household, Depends(household_or_404)],
 ):
     """Everything that happened to the household and its people, newest first; each item
-    carries the ids of what it concerns (visit_id, person_id, …) when it has them."""
+    carries the ids of what it concerns (visit_id, person_id, …) when it has them. The
+    members' notes are for the teams: a cadre reading their own household gets none."""
     _ = api_gettext(request)
+    hidden = set() if scope.may_edit(user) else {"notes"}
     items = [
-        TimelineItemOut(kind=item.kind, at=item.at, by=item.by, summary=_(item.summary), **item.ids)
+        TimelineItemOut(
+            kind=item.kind,
+            at=item.at,
+            by=item.by,
+            summary=_(item.summary),
+            **{name: value for name, value in item.ids.items() if name not in hidden},
+        )
         for item in timeline.timeline(session, household)
     ]
     return TimelineOut(items=items)
