@@ -4,6 +4,7 @@ and its row names the action, who did it and what it concerned. Changes say what
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlmodel import delete, select
@@ -305,6 +306,30 @@ def test_recording_a_visit(client, api_token, db, home, wang):
     row = recorded(db, "visit_recorded")
     assert (row.username, row.target) == ("mei", f"household:{home.id}")
     assert row.detail == {"visit": answer.json()["id"]}
+
+
+def test_opening_and_closing_a_claim_pool(as_user, db):
+    lead = as_user("lee")
+    team_id = re.search(r'action="/team/(\d+)/pools"', lead.get("/team").text).group(1)
+    village = region_named(db, "瓦窑村").id
+    post(lead, f"/team/{team_id}/pools", "/team", village_id=village)
+    post(lead, f"/team/{team_id}/pools/{village}/close", "/team")
+    for action in ("pool_opened", "pool_closed"):
+        row = recorded(db, action)
+        assert (row.username, row.target, row.detail) == (
+            "lee",
+            f"team:{team_id}",
+            {"village": village},
+        )
+
+
+def test_setting_a_follow_up_date(as_user, db, home, wang):
+    made = factories.visit(db, home, [wang], by="mei")
+    day = (clock.today() + timedelta(days=5)).isoformat()
+    post(as_user("mei"), f"/visits/{made.id}/follow-up", f"/visits/{made.id}", follow_up_on=day)
+    row = recorded(db, "follow_up_set")
+    assert (row.username, row.target) == ("mei", f"household:{home.id}")
+    assert row.detail == {"visit": made.id, "due_on": day}
 
 
 @pytest.fixture

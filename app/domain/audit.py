@@ -12,6 +12,9 @@ from app.domain.identifiers import mask_phone
 # Actions as the list and its filter name them; an action missing here is shown as recorded.
 ACTION_LABELS = {
     "login": N_("Signed in"),
+    "pool_opened": N_("Claim pool opened"),
+    "pool_closed": N_("Claim pool closed"),
+    "follow_up_set": N_("Follow-up date set"),
     "login_failed": N_("Failed sign-in"),
     "login_throttled": N_("Sign-in refused: too many failures"),
     "logout": N_("Signed out"),

@@ -124,7 +124,7 @@ def open_pool(
 
 @router.post("/{team_id}/pools/{village_id}/close")
 def close_pool(session: SessionDep, user: Lead, team: LedTeam, village_id: int):
-    assignments.close_pool(session, team, village_id)
+    assignments.close_pool(session, team, village_id, by=user)
     return RedirectResponse("/team", status_code=303)
 
 

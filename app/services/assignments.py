@@ -133,13 +133,15 @@ def open_pool(session: Session, team: Team, village: Region, *, by: User) -> Non
                 team_id=team.id, village_id=village.id, opened_at=clock.now(), opened_by_id=by.id
             )
         )
+        audit.record(session, "pool_opened", user=by, target=f"team:{team.id}", village=village.id)
         session.commit()
 
 
-def close_pool(session: Session, team: Team, village_id: int) -> None:
+def close_pool(session: Session, team: Team, village_id: int, *, by: User) -> None:
     pool = session.get(ClaimPool, (team.id, village_id))
     if pool is not None:
         session.delete(pool)
+        audit.record(session, "pool_closed", user=by, target=f"team:{team.id}", village=village_id)
         session.commit()
 
 

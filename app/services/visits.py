@@ -279,6 +279,14 @@ def set_follow_up(session: Session, visit: Visit, typed: str | None, *, by: User
     zone = get_settings().zone
     due_on = None if typed is None else checked_follow_up(typed, visit.occurred_at, zone)
     _add_follow_up(session, visit, due_on, by)
+    audit.record(
+        session,
+        "follow_up_set",
+        user=by,
+        target=f"household:{visit.household_id}",
+        visit=visit.id,
+        due_on=due_on.isoformat() if due_on else None,
+    )
     session.commit()
 
 
