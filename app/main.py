@@ -3,14 +3,14 @@
 from http import HTTPStatus
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
 from app.core.i18n import N_, gettext_for
-from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware
+from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware, hardening_headers
 from app.core.templating import STATIC_DIR, render, request_locale
 from app.deps import LoginRequired, verify_csrf
 from app.routes import (
@@ -42,6 +42,7 @@ from app.routes import (
 from app.routes.api import router as api_router
 from app.routes.api.errors import api_gettext
 
+SERVER_ERROR = N_("Something went wrong on our side. Please try again in a moment.")
 ERROR_TITLES = {
     401: N_("Sign in first"),
     403: N_("No access"),
@@ -101,6 +102,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(OverflowError, _id_out_of_range)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _server_error)
     return app
 
 
@@ -116,6 +118,17 @@ def _id_out_of_range(request: Request, _exc: OverflowError) -> Response:
     """A record id larger than the database stores names no record (SQLite raises
     OverflowError binding it): answer as for any absent record."""
     return _http_error(request, StarletteHTTPException(404))
+
+
+def _server_error(request: Request, _exc: Exception) -> Response:
+    """A fault: no trace shown, a plain message in the caller's language, and the hardening
+    headers (this answer leaves from outside the middleware that adds them elsewhere)."""
+    headers = hardening_headers(request.url.scheme == "https")
+    if request.url.path.startswith("/api/"):
+        detail = api_gettext(request)(SERVER_ERROR)
+        return JSONResponse({"detail": detail}, 500, headers=headers)
+    message = gettext_for(request_locale(request))(SERVER_ERROR)
+    return PlainTextResponse(message, 500, headers=headers)
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -116,3 +116,20 @@ def test_no_template_holds_inline_script_style_or_handlers(template: Path):
     assert not INLINE_HANDLER.search(text), "on…= handler: attach it from a static script"
     assert "hx-on" not in text, "hx-on needs eval, which the CSP and htmx config forbid"
     assert "javascript:" not in text.lower()
+
+
+def test_a_fault_answers_without_a_trace_and_with_the_hardening_headers():
+    from starlette.requests import Request
+
+    from app.main import _server_error, app
+
+    assert app.exception_handlers[Exception] is _server_error
+    for path, kind in (("/households", "text/plain"), ("/api/v1/households", "application/json")):
+        scope = {"type": "http", "method": "GET", "path": path, "headers": [], "scheme": "https"}
+        scope |= {"query_string": b"", "server": ("testserver", 443)}
+        answer = _server_error(Request(scope), RuntimeError("secret detail"))
+        assert answer.status_code == 500 and kind in answer.headers["content-type"]
+        assert "secret detail" not in answer.body.decode()
+        assert "unsafe-inline" not in answer.headers["content-security-policy"]
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "strict-transport-security" in answer.headers

@@ -25,6 +25,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def hardening_headers(https: bool) -> dict[str, str]:
+    """The headers every response carries (the server-error page sets them itself: it is sent
+    from outside the middleware)."""
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+    if https:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return headers
+
+
 class _ResponseHeadersMiddleware:
     """Lets a subclass edit the headers of every HTTP response as it starts."""
 
@@ -55,12 +69,8 @@ class SecurityHeadersMiddleware(_ResponseHeadersMiddleware):
         https = scope.get("scheme") == "https"
 
         def edit(headers: MutableHeaders) -> None:
-            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-            headers.setdefault("X-Content-Type-Options", "nosniff")
-            headers.setdefault("Referrer-Policy", "same-origin")
-            headers.setdefault("X-Frame-Options", "DENY")
-            if https:
-                headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            for name, value in hardening_headers(https).items():
+                headers.setdefault(name, value)
 
         return edit
 
