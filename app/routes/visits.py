@@ -32,7 +32,7 @@ from app.models import (
     Visit,
 )
 from app.services import scope, visit_views, visits
-from app.services.parameters import effective_parameters
+from app.services.parameters import tiers_on_offer
 
 router = APIRouter()
 
@@ -141,7 +141,7 @@ def _visit_page(request, session, visit: Visit, refused: Refused | None = None):
         "household": household,
         "recorded_by": session.get(User, visit.recorded_by_id),
         "people": visit_views.people_on_visit(session, visit, household),
-        "tiers": effective_parameters(session)["resident_tier_menu"].on(clock.today()).value,
+        "tiers": tiers_on_offer(session),
         "follow_up_on": facts.follow_up_on if facts else None,
         "sets_follow_up": visits.visits_of(session, household)[0].id == visit.id,
         "visited_on": visited_on,

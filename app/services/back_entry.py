@@ -30,7 +30,7 @@ from app.domain.visits import (
 )
 from app.models import Household, LeafletVersion, User
 from app.services import assignments, leaflets, scope, visits, walk_sheets
-from app.services.enrolment import tier_menu
+from app.services.parameters import tiers_on_offer
 from app.services.walk_sheets import WalkSheet
 
 # A sheet carries the day it was walked, not the time of each door: its visits are dated noon.
@@ -283,7 +283,7 @@ def entry_screen(
         sheets=sheets,
         progress=visits.people_progress(session, people),
         leaflets=leaflets.published(session),
-        tiers=tier_menu(session),
+        tiers=tiers_on_offer(session),
     )
 
 

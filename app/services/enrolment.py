@@ -21,7 +21,7 @@ from app.domain.validation import Invalid, whole_number
 from app.domain.visits import BASE_PERCENT
 from app.models import EnrolmentChange, Household, Person, Region, User
 from app.services import audit, regions
-from app.services.parameters import effective_parameters
+from app.services.parameters import tiers_on_offer
 from app.services.scope import visible_households
 
 EMPLOYEE_PENSION = (
@@ -275,11 +275,6 @@ def own_person(session: Session, user: User) -> Person | None:
     return session.get(Person, user.person_id) if user.person_id is not None else None
 
 
-def tier_menu(session: Session) -> list[int]:
-    """The resident tiers on offer today."""
-    return list(effective_parameters(session)["resident_tier_menu"].on(clock.today()).value)
-
-
 def report_upgrade(
     session: Session, person: Person, form: UpgradeForm, *, by: User
 ) -> EnrolmentChange:
@@ -287,7 +282,7 @@ def report_upgrade(
     double submit) is answered with the stored one; the person's row is locked meanwhile so
     two submits at once cannot both pass that check (PostgreSQL; SQLite has one writer)."""
     upgrade = check_upgrade(
-        form, person.insurance_status, person.resident_tier, tier_menu(session), clock.today()
+        form, person.insurance_status, person.resident_tier, tiers_on_offer(session), clock.today()
     )
     session.exec(select(Person.id).where(Person.id == person.id).with_for_update()).one()
     waiting = session.exec(

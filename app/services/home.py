@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from app.core import clock
 from app.models import Region, RegionLevel, Role, User
 from app.services import accounts, enrolment, regions, targets
+from app.services.parameters import tiers_on_offer
 
 
 def identity(session: Session, user: User) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def _cadre_home(session: Session, user: User) -> dict[str, Any]:
         "own_person": person,
         "own_changes": enrolment.changes_of(session, person) if person else [],
         "self_reports": enrolment.SELF_REPORTS,
-        "tiers": enrolment.tier_menu(session),
+        "tiers": tiers_on_offer(session),
         "upgrade": enrolment.UpgradeForm(effective_on=clock.today().isoformat()),
         "errors": {},
         "village_cadres": enrolment.cadre_counts(session, user.region_id),

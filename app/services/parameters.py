@@ -303,3 +303,8 @@ def _try_in_calculator(session: Session, entry: ParameterEntry) -> None:
         reason = str(problem) or type(problem).__name__
         message = N_("The calculator cannot work with this value: %(reason)s")
         raise Invalid({"value": Message(message, {"reason": reason})}) from None
+
+
+def tiers_on_offer(session: Session) -> list[int]:
+    """The resident tiers on offer today (yuan a year)."""
+    return list(effective_parameters(session)["resident_tier_menu"].on(clock.today()).value)

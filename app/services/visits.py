@@ -48,7 +48,7 @@ from app.models import (
     VisitStep,
 )
 from app.services import audit
-from app.services.parameters import effective_parameters
+from app.services.parameters import tiers_on_offer
 
 
 def eligible_condition(today: date) -> ColumnElement[bool]:
@@ -70,12 +70,11 @@ def follow_up_days(session: Session) -> dict[str, int | None]:
 def rules_for(session: Session, household: Household) -> VisitRules:
     now = clock.now()
     people = session.exec(select(Person.id).where(Person.household_id == household.id)).all()
-    menu = effective_parameters(session)["resident_tier_menu"]
     return VisitRules(
         now=now,
         zone=get_settings().zone,
         household_people=set(people),
-        tiers=set(menu.on(clock.today()).value),
+        tiers=set(tiers_on_offer(session)),
         follow_up_days=follow_up_days(session),
     )
 
