@@ -1,9 +1,11 @@
 """What a target figure means and how people type it."""
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app.core.i18n import N_
 from app.domain.codes import Metric, RegionLevel
+from app.domain.validation import whole_number
 
 RATIO_METRICS = frozenset({Metric.participation_rate, Metric.employee_share})
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -47,3 +49,9 @@ def as_typed(metric: Metric, value: Decimal) -> str:
     """The stored figure as a person would type it back (the inverse of parse_value)."""
     shown = value * 100 if metric in RATIO_METRICS else value
     return format(shown.normalize(), "f")
+
+
+def year_asked(text: str, today: date) -> int:
+    """A year typed in a page's address (four digits), else the current one."""
+    year = whole_number(text)
+    return year if year is not None and len(text.strip()) == 4 else today.year

@@ -12,31 +12,19 @@ from app.core.db import SessionDep
 from app.core.templating import render
 from app.deps import AdminUser
 from app.domain.imports import MAX_BYTES, UnreadableFile
-from app.domain.validation import whole_number
+from app.domain.targets import year_asked
 from app.routes.files import attachment
 from app.services import statistics, targets
 
 router = APIRouter(prefix="/admin/statistics")
 
 
-def _year(text: str) -> int:
-    year = whole_number(text)
-    return year if year is not None and len(text.strip()) == 4 else clock.today().year
-
-
-def _years(session: SessionDep, year: int) -> list[int]:
-    this_year = clock.today().year
-    return sorted(
-        {*targets.target_years(session), *statistics.figure_years(session), this_year, year}
-    )
-
-
 @router.get("")
 def progress_page(request: Request, session: SessionDep, admin: AdminUser, year: str = ""):
-    chosen = _year(year)
+    chosen = year_asked(year, clock.today())
     context = {
         "year": chosen,
-        "years": _years(session, chosen),
+        "years": statistics.years_to_pick(session, chosen, clock.today()),
         "rows": statistics.progress_table(session, chosen),
         "has_targets": chosen in targets.target_years(session),
         "path": "/admin/statistics",
@@ -47,10 +35,10 @@ def progress_page(request: Request, session: SessionDep, admin: AdminUser, year:
 
 @router.get("/figures")
 def figures_page(request: Request, session: SessionDep, admin: AdminUser, year: str = ""):
-    chosen = _year(year)
+    chosen = year_asked(year, clock.today())
     context = {
         "year": chosen,
-        "years": _years(session, chosen),
+        "years": statistics.years_to_pick(session, chosen, clock.today()),
         "table": statistics.figure_table(session, chosen),
         "kinds": labels.FIGURE_KINDS,
         "path": "/admin/statistics/figures",

@@ -9,7 +9,7 @@ from app.core import clock
 from app.core.db import SessionDep
 from app.core.templating import render
 from app.deps import AdminUser, found_or_404
-from app.domain.targets import as_typed
+from app.domain.targets import as_typed, year_asked
 from app.domain.validation import Invalid, whole_number
 from app.models import Metric, RegionLevel, Target
 from app.services import regions, targets
@@ -48,14 +48,9 @@ def _show(target: Target) -> RedirectResponse:
     return RedirectResponse(f"/admin/targets?year={target.year}#target-{target.id}", 303)
 
 
-def _year_or_this_year(text: str) -> int:
-    year = whole_number(text)
-    return year if year is not None and len(text.strip()) == 4 else clock.today().year
-
-
 @router.get("")
 def target_page(request: Request, session: SessionDep, admin: AdminUser, year: str = ""):
-    return _page(request, session, _year_or_this_year(year))
+    return _page(request, session, year_asked(year, clock.today()))
 
 
 @router.post("")
@@ -77,7 +72,9 @@ def add_target(
     try:
         target = targets.add_target(session, form, by=admin)
     except Invalid as invalid:
-        return _page(request, session, _year_or_this_year(year), form=form, errors=invalid.errors)
+        return _page(
+            request, session, year_asked(year, clock.today()), form=form, errors=invalid.errors
+        )
     return _show(target)
 
 

@@ -153,14 +153,6 @@ def units_below(session: Session, region: Region) -> list[Region]:
     return below
 
 
-def years(session: Session, chosen: int, today: date) -> list[int]:
-    """The years to pick from: those with targets or official figures, this one and the one
-    shown."""
-    return sorted(
-        {*targets.target_years(session), *statistics.figure_years(session), today.year, chosen}
-    )
-
-
 # --- where the unit stands (official figures) ------------------------------------------------
 
 
@@ -497,7 +489,7 @@ def dashboard(session: Session, user: User, region: Region, year: int, today: da
         region=region,
         name=regions.path_name(session, region),
         year=year,
-        years=years(session, year, today),
+        years=statistics.years_to_pick(session, year, today),
         has_targets=year in targets.target_years(session),
         ancestors=ancestors(session, user, region),
         gauges=found,

@@ -26,7 +26,7 @@ from app.domain.statistics import (
 )
 from app.models import OfficialFigure, Region, User
 from app.services import audit
-from app.services.targets import active_targets
+from app.services.targets import active_targets, target_years
 
 # --- importing -------------------------------------------------------------------------------
 
@@ -276,3 +276,9 @@ def _standings(
 ) -> list[metrics.Standing]:
     city_targets = targets.get(city.id, {}) if region.level == RegionLevel.county else None
     return metrics.standings(region.level, targets.get(region.id, {}), figures, city_targets)
+
+
+def years_to_pick(session: Session, chosen: int, today: date) -> list[int]:
+    """The years a page offers: those with targets or official figures, this one and the one
+    shown."""
+    return sorted({*target_years(session), *figure_years(session), today.year, chosen})
