@@ -6,13 +6,23 @@ from fastapi.routing import APIRoute
 from app.main import app
 
 
-def app_routes():
-    """Every route of the app, through the routers it includes."""
+def _walk(keep):
     for route in app.routes:
         if hasattr(route, "effective_route_contexts"):
             yield from route.effective_route_contexts()
-        elif isinstance(route, APIRoute):
+        elif keep(route):
             yield route
+
+
+def app_routes():
+    """Every API or page route of the app, through the routers it includes."""
+    return _walk(lambda route: isinstance(route, APIRoute))
+
+
+def route_contexts():
+    """Every route of the app, through the routers it includes, mounts (static files) and
+    the OpenAPI schema too."""
+    return _walk(lambda route: True)
 
 
 def get_routes() -> list[str]:

@@ -25,7 +25,6 @@ from app.core.security import sign
 from app.deps import SESSION_COOKIE
 from app.domain.codes import RegionLevel
 from app.domain.visits import OutcomeForm
-from app.main import app
 from app.models import (
     Assignment,
     Calculation,
@@ -59,6 +58,7 @@ from tests.factories import (
     user_named,
     visit,
 )
+from tests.routes import route_contexts
 from tests.sheets import as_csv, person_row
 
 ANONYMOUS = "anonymous"
@@ -268,16 +268,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def app_routes() -> Iterator[tuple[str, str]]:
     """(method, path) of every route, through the routers it includes; a mount (the static
     files) counts as GET, HEAD as its GET."""
-    for route in app.routes:
-        contexts = (
-            route.effective_route_contexts()
-            if hasattr(route, "effective_route_contexts")
-            else [route]
-        )
-        for context in contexts:
-            for method in getattr(context, "methods", None) or {"GET"}:
-                if method != "HEAD":
-                    yield method, context.path
+    for context in route_contexts():
+        for method in getattr(context, "methods", None) or {"GET"}:
+            if method != "HEAD":
+                yield method, context.path
 
 
 ROUTES = sorted(set(app_routes()))
