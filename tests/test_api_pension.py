@@ -183,6 +183,18 @@ def test_questions_the_parameter_table_cannot_answer_are_422_not_500(client):
     )
 
 
+def test_absurd_amounts_are_refused_rather_than_overflowing_the_arithmetic(client):
+    option = {"scheme": "resident", "tier": 1}
+    person = {"birth_date": "2000-01-01", "sex": "F"}
+    body = {"person": person, "option": option, "assumptions": {"average_wage": 3.3e25}}
+    said = messages(ask(client, "estimate", body))
+    assert said[("body", "assumptions", "average_wage")] == "请填写不大于100000000的数。"
+    rich = {**person, "account_balance": 1e30}
+    assert ("body", "person", "account_balance") in messages(
+        ask(client, "estimate", {"person": rich, "option": option})
+    )
+
+
 def test_openapi_describes_the_calculator_with_numbers_for_money(client):
     schema = client.get("/openapi.json").json()
     assert {

@@ -21,6 +21,9 @@ from app.services.calculations import calculated, check_person
 from app.services.parameters import effective_parameters, jsonable
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+# Far above any real figure, yet small enough that every sum stays within Decimal's precision.
+MOST_YUAN = 100_000_000
+Amount = Annotated[Decimal, Field(ge=0, le=MOST_YUAN)]
 MAX_OPTIONS = 20
 
 
@@ -43,7 +46,7 @@ class PensionPersonIn(BaseModel):
     )
     years_contributed: int = Field(0, ge=0, le=80, description="Resident years already paid.")
     account_balance: Decimal = Field(
-        Decimal(0), ge=0, description="Yuan, at the start of calc_year."
+        Decimal(0), ge=0, le=MOST_YUAN, description="Yuan, at the start of calc_year."
     )
     prior_months: int = Field(0, ge=0, le=960, description="Employee-scheme months already paid.")
     prior_avg_index: Decimal | None = Field(
@@ -91,14 +94,16 @@ class AssumptionsIn(BaseModel):
 
     interest_rate: Decimal | None = Field(None, ge=0, le=1, description="Yearly, e.g. 0.015.")
     basic_pension: Decimal | None = Field(
-        None, ge=0, description="Resident basic pension, yuan/month."
+        None, ge=0, le=MOST_YUAN, description="Resident basic pension, yuan/month."
     )
-    benefit_base: Decimal | None = Field(None, gt=0, description="计发基数, yuan/month.")
-    average_wage: Decimal | None = Field(None, gt=0, description="Monthly 全口径 average wage.")
-    base_limits: tuple[Decimal, Decimal] | None = Field(
-        None, description="[low, high], yuan/month."
+    benefit_base: Decimal | None = Field(
+        None, gt=0, le=MOST_YUAN, description="计发基数, yuan/month."
     )
-    subsidy_ladder: dict[str, Decimal] | None = Field(None, examples=[{"200": 40, "500": 60}])
+    average_wage: Decimal | None = Field(
+        None, gt=0, le=MOST_YUAN, description="Monthly 全口径 average wage."
+    )
+    base_limits: tuple[Amount, Amount] | None = Field(None, description="[low, high], yuan/month.")
+    subsidy_ladder: dict[str, Amount] | None = Field(None, examples=[{"200": 40, "500": 60}])
     divisor_rule: Literal["linear_by_month", "whole_years"] | None = None
     resident_scheme_start: date | None = None
 
