@@ -10,6 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VANGUARD_HOST=0.0.0.0 \
     VANGUARD_PORT=8000
 
+# Chinese in the report PDFs and images (app/services/report_documents.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /srv/vanguard
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock

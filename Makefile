@@ -11,11 +11,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: run test test-fast lint bench messages system-deps clean backup restore
 
 run: $(VENV)/.runtime $(CATALOGS)
+	@[ -n "$$VANGUARD_CJK_FONT" ] || bash scripts/system-deps.sh fonts-noto-cjk \
+		|| echo "  Warning: report PDFs and images need a CJK font: install fonts-noto-cjk or set VANGUARD_CJK_FONT." >&2
 	$(BIN)/python -m app.cli migrate
 	$(BIN)/python -m app.cli demo
 	@echo ""
 	@echo "  Vanguard: http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password vanguard-demo): admin, lead1, member1, member2, cadre1"
+	@echo "  Demo logins (password vanguard-demo): admin, lead1, lead2, member1, member2, cadre1"
 	@echo ""
 	VANGUARD_HOST=$(HOST) VANGUARD_PORT=$(PORT) $(BIN)/python -m app.cli serve
 

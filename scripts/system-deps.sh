@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs when they are missing:
+# Installs the Debian packages Vanguard needs when they are missing — the ones named, or all:
 #   chromium        the real browser Playwright drives (Playwright's own download is unreachable)
-#   fonts-noto-cjk  so Chinese renders in screenshots instead of empty boxes
+#   fonts-noto-cjk  so Chinese renders in report PDFs/images and screenshots, not empty boxes
 #   postgresql      for the PostgreSQL smoke test (scripts/with-postgres.sh)
+# Usage: scripts/system-deps.sh [package …]   (`make run` asks for fonts-noto-cjk only)
 set -euo pipefail
 
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium fonts-noto-cjk postgresql)
+
+present() {
+  case "$1" in
+    chromium) command -v chromium >/dev/null ;;
+    postgresql) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null ;;
+    *) dpkg -s "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
 missing=()
-command -v chromium >/dev/null || missing+=(chromium)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
-compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+for package in "${wanted[@]}"; do
+  present "$package" || missing+=("$package")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20
+    # A font with Chinese glyphs for report PDFs and images (.ttc/.otf/.ttf); empty: Debian's
+    # fonts-noto-cjk. cjk_font_index picks the face inside a .ttc collection.
+    cjk_font: str = ""
+    cjk_font_index: int = 0
 
     @model_validator(mode="after")
     def _keys_present(self) -> "Settings":
