@@ -60,6 +60,10 @@ ACTION_LABELS = {
     "leaflet_published": N_("Leaflet published"),
     "leaflet_retired": N_("Leaflet withdrawn"),
     "leaflet_image_added": N_("Leaflet image added"),
+    "report_drafted": N_("Progress report drafted"),
+    "report_recomputed": N_("Progress report recomputed"),
+    "report_published": N_("Progress report published"),
+    "quality_flag_reviewed": N_("Data-quality flag reviewed"),
 }
 
 # Stored forms of an ID number: a change shows in its masked form (and the birth date) instead.

@@ -130,3 +130,17 @@ class ChangeStatus(StrEnum):
     reported = "reported"  # by the member (or the cadre about themselves)
     confirmed = "confirmed"  # by the lead, or later by an official data import
     rejected = "rejected"
+
+
+class ReportStatus(StrEnum):
+    draft = "draft"  # previewed and recomputed on request
+    published = "published"  # frozen
+
+
+class FlagKind(StrEnum):
+    """Data-quality flags a lead reviews: patterns worth a look, never penalised."""
+
+    contact_rate_near_full = "contact_rate_near_full"
+    visits_minutes_apart = "visits_minutes_apart"
+    visits_same_place = "visits_same_place"
+    three_ones_without_calculation = "three_ones_without_calculation"

@@ -17,6 +17,7 @@ from app.models.household import Household, Person, PersonKeyGroup, PersonSubsid
 from app.models.imports import ImportJob, ImportReview
 from app.models.leaflet import Leaflet, LeafletImage, LeafletState, LeafletVersion, ShareLink
 from app.models.region import Region, Target
+from app.models.report import QualityReview, Report, ReportDocument
 from app.models.statistics import OfficialFigure
 from app.models.user import Team, TeamMembership, User
 from app.models.visit import (
@@ -63,9 +64,12 @@ __all__ = [
     "Person",
     "PersonKeyGroup",
     "PersonSubsidy",
+    "QualityReview",
     "Region",
     "RegionLevel",
     "Relation",
+    "Report",
+    "ReportDocument",
     "Role",
     "ShareLink",
     "SubsidyCategory",

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import uvicorn
@@ -78,7 +79,8 @@ def no_console_errors(page: Page) -> Iterator[None]:
     errors: list[str] = []
 
     def note_document(request: Request) -> None:
-        if request.is_navigation_request():
+        # A page, or what HTMX asks for in its place: their 4xx are answers the page shows.
+        if request.is_navigation_request() or request.resource_type in ("xhr", "fetch"):
             documents.add(request.url)
 
     def collect(message: ConsoleMessage) -> None:
@@ -99,6 +101,16 @@ def no_console_errors(page: Page) -> Iterator[None]:
 def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@contextmanager
+def screenshot_on_failure(page: Page, name: str) -> Iterator[None]:
+    """A flow's own screenshot when it fails, named for the step it was on."""
+    try:
+        yield
+    except BaseException:
+        screenshot(page, f"{name}-failed")
+        raise
 
 
 def submit_login(page: Page, username: str, password: str = PASSWORD) -> None:

@@ -3,8 +3,6 @@ chart fit the screen and have names, units link down to their own dashboard, and
 downloads."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,7 +10,7 @@ from sqlmodel import Session
 
 from app.core.db import get_engine
 from app.services import statistics
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in
 from tests.factories import assign, household, id_number, person, user_named, visit
 from tests.sheets import as_csv
 
@@ -21,15 +19,6 @@ pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 HEADER = ["地区", "月份", "在职职工养老保险参保人数", "城乡居民养老保险缴费人数",
           "城乡居民养老保险缴费总额（元）", "来源", "报告日期"]  # fmt: skip
-
-
-@contextmanager
-def screenshot_on_failure(page: Page, name: str) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        screenshot(page, f"{name}-failed")
-        raise
 
 
 @pytest.fixture

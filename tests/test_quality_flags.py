@@ -1,0 +1,314 @@
+"""Data-quality flags: a lead sees the flags of their teams' members for a month (or a year)
+with the evidence in words, and marks each reviewed with a note, audited. Nothing else happens
+to the member. Business time stands at 20 November 2026."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from app.core import clock
+from app.domain.codes import FlagKind
+from app.domain.metrics import Period
+from app.domain.visits import StepForm
+from app.models import AuditEvent, QualityReview
+from app.services import calculations, quality
+from app.services.parameters import effective_parameters
+from tests import factories
+from tests.conftest import csrf_token
+from tests.factories import user_id, user_named
+
+ZONE = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 20, 18, 0, tzinfo=ZONE)
+NOVEMBER = Period.month(2026, 11)
+ROUND_STARTS = datetime(2026, 11, 10, 9, 0, tzinfo=ZONE)
+RATE = FlagKind.contact_rate_near_full
+QUICK = FlagKind.visits_minutes_apart
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+def visited(db, home, people, at: datetime, by: str = "mei", **fields):
+    return factories.visit(db, home, people, by=by, occurred_at=at.isoformat(), **fields)
+
+
+def households(db, count: int) -> list:
+    """Households of 瓦窑村 with one person each: (household, person)."""
+    made = []
+    for n in range(count):
+        home = factories.household(db, address=f"瓦窑村{n + 1}号")
+        someone = factories.person(
+            db, home, name=f"住户{n + 1}", id_number=factories.id_number(order=101 + 2 * n)
+        )
+        made.append((home, someone))
+    return made
+
+
+def rushed_round(db, homes, by: str) -> None:
+    """A round on 10 November: every household reached, each three minutes after the last."""
+    for n, (home, someone) in enumerate(homes):
+        visited(db, home, [someone], ROUND_STARTS + timedelta(minutes=3 * n), by=by)
+
+
+@pytest.fixture
+def homes(db):
+    return households(db, 20)
+
+
+@pytest.fixture
+def mei_rushed(db, homes):
+    """Mei reached all 20 households three minutes apart: a contact rate of 100 % and 19
+    visits minutes after the one before."""
+    rushed_round(db, homes, "mei")
+
+
+@pytest.fixture
+def otto_rushed(db, homes):
+    rushed_round(db, homes, "otto")
+
+
+def post(client, path: str, htmx: bool = False, **data):
+    data["csrf_token"] = csrf_token(client, "/account")
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(path, data=data, headers=headers, follow_redirects=False)
+
+
+def review(client, member: int, kind: str = RATE, note: str = "问过了，村里老人多在家", **extra):
+    fields = {"member_id": str(member), "kind": kind, "period": "2026-11", "note": note}
+    return post(client, "/quality/review", **{**fields, **extra})
+
+
+def flag_item(page: str, member: int, kind: str) -> str:
+    return page.split(f'id="flag-{member}-{kind}"')[1].split("</li>")[0]
+
+
+def english(client):
+    data = {"locale": "en", "next": "/account", "csrf_token": csrf_token(client, "/account")}
+    client.post("/language", data=data)
+    return client
+
+
+# --- seeing the flags --------------------------------------------------------------------------
+
+
+def test_the_lead_sees_a_members_flags_with_the_evidence_in_words(db, as_user, mei_rushed):
+    mei = user_id(db, "mei")
+    page = english(as_user("lee")).get("/quality?period=2026-11")
+    assert page.status_code == 200
+    assert "梅队员" in page.text and "明队员" not in page.text, "only members with flags"
+    rate = flag_item(page.text, mei, RATE)
+    assert "20 of 20 visits reached someone (100%)" in rate
+    assert "working elsewhere" in rate, "why it may be worth a look"
+    assert 'action="/quality/review"' in rate and 'name="note"' in rate
+    quick = flag_item(page.text, mei, QUICK)
+    assert "19 of 20 home visits that reached someone came less than 5 minutes" in quick
+    assert f'id="flag-{mei}-{FlagKind.visits_same_place}"' not in page.text
+    assert "2 flags to review" in page.text
+
+
+def test_the_page_speaks_chinese_by_default(db, as_user, mei_rushed):
+    page = as_user("lee").get("/quality?period=2026-11").text
+    assert "数据质量提示" in page and "2026年11月" in page
+    assert "20次走访中有20次见到了人（100%）" in page
+
+
+def test_a_lead_does_not_see_another_townships_members(db, as_user, otto_rushed):
+    page = as_user("lee").get("/quality?period=2026-11").text
+    assert "奥队员" not in page
+    assert 'id="no-flags"' in page
+
+
+def test_an_admin_sees_every_members_flags(db, as_user, mei_rushed, otto_rushed):
+    page = as_user("alice").get("/quality?period=2026-11").text
+    assert "梅队员" in page and "奥队员" in page
+
+
+def test_another_month_shows_its_own_flags(db, as_user, mei_rushed):
+    client = as_user("lee")
+    october = client.get("/quality?period=2026-10").text
+    assert 'id="no-flags"' in october
+    assert 'href="/quality?period=2026-11"' in october, "the next month is a tap away"
+    year = client.get("/quality?period=2026").text
+    assert f'id="flag-{user_id(db, "mei")}-{RATE}"' in year
+
+
+@pytest.mark.parametrize("asked", ["", "2021-12", "2026-13", "2027-01", "十一月"])
+def test_a_blank_early_future_or_unreadable_period_shows_the_current_month(
+    db, as_user, mei_rushed, asked
+):
+    page = as_user("lee").get(f"/quality?period={asked}").text
+    assert 'id="period-name">2026年11月<' in page
+    assert f'id="flag-{user_id(db, "mei")}-{RATE}"' in page
+
+
+@pytest.mark.parametrize("username", ["mei", "cai"])
+def test_members_and_cadres_may_not_review_flags(db, as_user, mei_rushed, username):
+    client = as_user(username)
+    assert client.get("/quality").status_code == 403
+    assert review(client, user_id(db, "mei")).status_code == 403
+    assert db.exec(select(QualityReview)).first() is None
+
+
+# --- reviewing a flag --------------------------------------------------------------------------
+
+
+def test_the_lead_marks_a_flag_reviewed_with_a_note(db, as_user, mei_rushed):
+    mei, client = user_id(db, "mei"), as_user("lee")
+    answer = review(client, mei, note="  问过了，是同一个院子里的几户  ")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/quality?period=2026-11#flag-{mei}-{RATE}"
+    stored = db.exec(select(QualityReview)).one()
+    assert (stored.member_id, stored.kind) == (mei, RATE)
+    assert (stored.period_start, stored.period_end) == (NOVEMBER.start, NOVEMBER.end)
+    assert stored.note == "问过了，是同一个院子里的几户"
+    assert stored.evidence == {"count": 20, "of": 20}
+    assert stored.reviewed_by_id == user_id(db, "lee")
+    item = flag_item(client.get("/quality?period=2026-11").text, mei, RATE)
+    assert 'data-open="no"' in item and "/quality/review" not in item
+    assert "李队长" in item and "2026/11/20 18:00" in item, "reviewer and business time"
+    assert "问过了，是同一个院子里的几户" in item
+
+
+def test_with_htmx_only_the_flag_is_swapped(db, as_user, mei_rushed):
+    mei = user_id(db, "mei")
+    answer = review(as_user("lee"), mei, htmx=True)
+    assert answer.status_code == 200
+    assert answer.text.strip().startswith(f'<li id="flag-{mei}-{RATE}"')
+    assert "<html" not in answer.text and "问过了，村里老人多在家" in answer.text
+
+
+def test_reviewing_is_audited(db, as_user, mei_rushed):
+    mei = user_id(db, "mei")
+    review(as_user("lee"), mei, kind=QUICK)
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "quality_flag_reviewed")).one()
+    assert event.user_id == user_id(db, "lee") and event.target == f"user:{mei}"
+    assert event.detail == {"kind": QUICK, "period": "2026-11", "count": 19, "of": 20}
+
+
+def test_the_note_is_required_and_the_message_is_in_chinese(db, as_user, mei_rushed):
+    mei, client = user_id(db, "mei"), as_user("lee")
+    answer = review(client, mei, note="   ")
+    assert answer.status_code == 422
+    assert "请填写核查情况。" in flag_item(answer.text, mei, RATE)
+    fragment = review(client, mei, note="", htmx=True)
+    assert fragment.status_code == 422, "htmx swaps 422 answers (base.html's responseHandling)"
+    assert fragment.text.strip().startswith(f'<li id="flag-{mei}-{RATE}"')
+    assert f'id="e-note-flag-{mei}-{RATE}"' in fragment.text
+    assert db.exec(select(QualityReview)).first() is None
+
+
+def test_a_long_note_is_kept_for_correcting(db, as_user, mei_rushed):
+    note = "查" * 501
+    answer = review(as_user("lee"), user_id(db, "mei"), note=note, htmx=True)
+    assert answer.status_code == 422 and f">{note}</textarea>" in answer.text
+    assert db.exec(select(QualityReview)).first() is None
+
+
+def test_a_flag_is_reviewed_once(db, as_user, mei_rushed):
+    mei, client = user_id(db, "mei"), as_user("lee")
+    review(client, mei)
+    again = review(client, mei, note="再看一次", htmx=True)
+    assert again.status_code == 422 and "这条提示已经核查过了。" in again.text
+    assert len(db.exec(select(QualityReview)).all()) == 1
+
+
+def test_a_flag_the_visits_do_not_raise_cannot_be_reviewed(db, as_user, mei_rushed):
+    kind = FlagKind.visits_same_place
+    answer = review(as_user("lee"), user_id(db, "mei"), kind=kind, htmx=True)
+    assert answer.status_code == 422
+    assert answer.text.strip().startswith(f'<li id="flag-{user_id(db, "mei")}-{kind}"')
+    assert db.exec(select(QualityReview)).first() is None
+
+
+def test_another_townships_member_or_an_unknown_kind_is_not_found(
+    db, as_user, mei_rushed, otto_rushed
+):
+    client = as_user("lee")
+    assert review(client, user_id(db, "otto")).status_code == 404
+    assert review(client, user_id(db, "mei"), kind="too_good").status_code == 404
+    assert review(client, 99999999999999).status_code == 404
+    assert db.exec(select(QualityReview)).first() is None
+
+
+def test_a_reviewed_flag_stays_listed_with_what_it_showed_when_the_visits_change(
+    db, as_user, homes, mei_rushed
+):
+    mei, client = user_id(db, "mei"), as_user("lee")
+    review(client, mei)
+    home, _someone = homes[0]
+    later_that_day = ROUND_STARTS + timedelta(hours=8)
+    visited(db, home, [], later_that_day, reached="no", not_reached_reason="nobody_home")
+    assert quality.member_flags(db, [user_named(db, "mei")], NOVEMBER)[0].open_count == 1
+    item = flag_item(english(client).get("/quality?period=2026-11").text, mei, RATE)
+    assert 'data-open="no"' in item and "20 of 20 visits reached someone" in item
+
+
+# --- the count the report pages show ----------------------------------------------------------
+
+
+def test_the_flags_to_review_drop_as_they_are_reviewed(db, as_user, mei_rushed, otto_rushed):
+    lee, alice = user_named(db, "lee"), user_named(db, "alice")
+    assert quality.open_flag_count(db, lee, NOVEMBER) == 2
+    assert quality.open_flag_count(db, alice, NOVEMBER) == 4
+    review(as_user("lee"), user_id(db, "mei"))
+    assert quality.open_flag_count(db, lee, NOVEMBER) == 1
+    assert quality.open_flag_count(db, alice, NOVEMBER) == 3
+    assert quality.open_flag_count(db, user_named(db, "mei"), NOVEMBER) == 0
+
+
+# --- the three ones without a saved calculation ------------------------------------------------
+
+
+def saved_calculation(db, person) -> str:
+    """A calculation saved for the person, as the calculator page saves it."""
+    inputs = calculations.checked(calculations.form_for_person(db, person), 2026)
+    options, _shown = calculations.side_by_side(effective_parameters(db), inputs)
+    saved = calculations.save_calculation(
+        db, person, 2026, inputs.person, options, inputs.assumptions, by=user_named(db, "ming")
+    )
+    return str(saved.id)
+
+
+def steps(someone, *kinds: str, calculation_id: str = "") -> list[StepForm]:
+    return [
+        StepForm(person_id=str(someone.id), kind=kind, calculation_id=calculation_id)
+        for kind in kinds
+    ]
+
+
+def ming_flags(db, period: Period) -> list:
+    found = quality.member_flags(db, [user_named(db, "ming")], period)
+    return [(row.flag.kind, row.flag.count, row.flag.of) for group in found for row in group.flags]
+
+
+def test_three_people_with_all_three_ones_but_no_saved_calculation_are_flagged(db, homes):
+    kind = FlagKind.three_ones_without_calculation
+    day = datetime(2026, 11, 12, 10, 0, tzinfo=ZONE)
+    for n, (home, someone) in enumerate(homes[:3]):
+        at = day + timedelta(hours=n)
+        visited(db, home, [someone], at, by="ming", steps=steps(someone, "calculation", "leaflet"))
+    assert ming_flags(db, NOVEMBER) == [(kind, 3, 3)]
+
+    home, fourth = homes[3]
+    visited(db, home, [fourth], day, by="ming", steps=steps(fourth, "calculation", "leaflet"))
+    first_home, first = homes[0]
+    saved = steps(first, "calculation", calculation_id=saved_calculation(db, first))
+    visited(db, first_home, [first], day - timedelta(days=20), by="mei", steps=saved)
+    assert ming_flags(db, NOVEMBER) == [(kind, 3, 4)], "a saved calculation by anyone counts"
+
+
+def test_the_three_ones_count_up_to_the_periods_end(db, homes):
+    october = datetime(2026, 10, 20, 10, 0, tzinfo=ZONE)
+    for n, (home, someone) in enumerate(homes[:3]):
+        at = october + timedelta(hours=n)
+        visited(db, home, [someone], at, by="ming", steps=steps(someone, "calculation"))
+        leaflet = steps(someone, "leaflet")
+        visited(db, home, [someone], at + timedelta(days=20), by="mei", steps=leaflet)
+    assert ming_flags(db, Period.month(2026, 10)) == [], "the leaflets came in November"
+    assert ming_flags(db, NOVEMBER) == [], "no calculation on Ming's visits in November"
+    kind = FlagKind.three_ones_without_calculation
+    assert ming_flags(db, Period.year(2026)) == [(kind, 3, 3)]
