@@ -14,9 +14,11 @@ from app.core import clock
 from app.core.db import bulk_insert
 from app.domain.codes import RegionLevel, Role, VisitSource
 from app.domain.identifiers import parse_id_number
+from app.domain.metrics import Period
 from app.domain.registry import PersonValues
 from app.domain.visits import OutcomeForm, StepForm, VisitForm
 from app.models import Household, Person, PersonKeyGroup, PersonSubsidy, Region, Team, User
+from app.services import reports
 from app.services.accounts import NewUser, create_user
 from app.services.households import person_columns
 from app.services.leaflets import published
@@ -40,12 +42,17 @@ DEMO_REGIONS = {
     ],
 }
 
-DEMO_TEAMS = [("北城街道先锋一队", "北城街道"), ("北城街道先锋二队", "北城街道")]
+DEMO_TEAMS = [
+    ("北城街道先锋一队", "北城街道"),
+    ("北城街道先锋二队", "北城街道"),
+    ("红塔区督导组", "红塔区"),
+]
 
 # username, display name, role, region name, team names
 DEMO_USERS = [
     ("admin", "市社保局 管理员", Role.admin, "玉溪市", ()),
     ("lead1", "李建华", Role.lead, "北城街道", ("北城街道先锋一队", "北城街道先锋二队")),
+    ("lead2", "杨志明", Role.lead, "红塔区", ("红塔区督导组",)),
     ("member1", "张丽", Role.member, "北城街道", ("北城街道先锋一队",)),
     ("member2", "王强", Role.member, "北城街道", ("北城街道先锋一队",)),
     ("cadre1", "赵国平", Role.cadre, "瓦窑村", ()),
@@ -86,6 +93,9 @@ def load_demo(session: Session, households: int = DEMO_HOUSEHOLDS, seed: int = 2
     generate_households(session, villages, households, seed, worked)
     _link_cadre(session, users["cadre1"], regions["瓦窑村"])
     record_demo_visits(session, users["member1"], random.Random(seed))
+    today = clock.today()
+    this_month = Period.month(today.year, today.month)
+    reports.issue(session, users["lead2"], regions["红塔区"], this_month, publish=True)
 
 
 def record_demo_visits(session: Session, member: User, chance: random.Random) -> None:

@@ -24,6 +24,7 @@ from app.core.middleware import CSRF_COOKIE
 from app.core.security import sign
 from app.deps import SESSION_COOKIE
 from app.domain.codes import RegionLevel
+from app.domain.metrics import Period
 from app.domain.visits import OutcomeForm
 from app.models import (
     Assignment,
@@ -37,6 +38,7 @@ from app.models import (
     Outcome,
     Person,
     Region,
+    Report,
     Team,
     TeamMembership,
     User,
@@ -44,7 +46,7 @@ from app.models import (
     VisitStep,
 )
 from app.models.auth import SessionKind
-from app.services import calculations, imports, leaflets
+from app.services import calculations, imports, leaflets, reports
 from app.services.auth import open_session
 from app.services.parameters import effective_parameters
 from tests.conftest import use_database
@@ -168,6 +170,18 @@ RULES: dict[str, frozenset[str]] = {
     "GET /dashboard": OVERSEERS,
     "GET /dashboard/export.{format}": OVERSEERS,
     "GET /api/v1/metrics": OVERSEERS,
+    "GET /quality": OVERSEERS,
+    "POST /quality/review": OVERSEERS,
+    "GET /reports": OVERSEERS,
+    "POST /reports": OVERSEERS,
+    "GET /reports/{report_id}": OVERSEERS,
+    "POST /reports/{report_id}/recompute": OVERSEERS,
+    "POST /reports/{report_id}/publish": OVERSEERS,
+    "GET /reports/{report_id}/report.{format}": OVERSEERS,
+    "POST /api/v1/reports": OVERSEERS,
+    "GET /api/v1/reports": OVERSEERS,
+    "GET /api/v1/reports/{report_id}": OVERSEERS,
+    "GET /api/v1/reports/{report_id}/report.{format}": OVERSEERS,
     "POST /api/v1/households": OVERSEERS,
     "POST /api/v1/imports": OVERSEERS,
     "GET /api/v1/imports/{import_id}": OVERSEERS,
@@ -224,6 +238,7 @@ OWNED = frozenset(
         "team_id",
         "member_id",
         "village_id",
+        "report_id",
     }
 )
 # The other path parameters, and why no unit owns what they name.
@@ -248,6 +263,8 @@ SCOPED_INPUTS = [
     ("POST", "/calculator/save", {"person_id": "{person_id}", "birth_date": "1970-01-01"}),
     ("GET", "/dashboard?region_id={region_id}", {}),
     ("GET", "/api/v1/metrics?region_id={region_id}", {}),
+    ("POST", "/reports", {"region_id": "{region_id}", "period": "{period}"}),
+    ("POST", "/quality/review", {"member_id": "{member_id}", "kind": "contact_rate_near_full"}),
     ("GET", "/worklist/sheet/entry?member_id={member_id}", {}),
     ("GET", "/team/incomplete?member_id={member_id}", {}),
     ("POST", "/worklist/claims", {"household_id": "{household_id}"}),
@@ -354,6 +371,17 @@ def ids_of(session: Session, model, **names) -> dict[str, int]:
     }
 
 
+def this_month() -> Period:
+    today = clock.today()
+    return Period.month(today.year, today.month)
+
+
+def township_report(session: Session, township: str) -> int:
+    """A published report ranking the township's teams, issued by Alice."""
+    alice, where = user_named(session, "alice"), region_named(session, township)
+    return reports.issue(session, alice, where, this_month(), publish=True).id
+
+
 def build_world(session: Session) -> tuple[dict, dict]:
     """Ours: Mei's household in Lee's township (瓦窑村), Lee's import, Lee's first team; theirs:
     Otto's household in another township, Alice's import, Otto's team."""
@@ -381,6 +409,7 @@ def build_world(session: Session) -> tuple[dict, dict]:
         "format": "csv",
     }
     ours["import_id"] = ours["job_id"]
+    ours["report_id"] = township_report(session, "北城街道")
     theirs |= {
         "job_id": dry_run(session, "alice", id_number(order=139)).id,
         "member_id": user_named(session, "otto").id,
@@ -388,6 +417,8 @@ def build_world(session: Session) -> tuple[dict, dict]:
         **ids_of(session, Region, village_id="太极村", region_id="玉兴街道"),
     }
     theirs["import_id"] = theirs["job_id"]
+    theirs["report_id"] = township_report(session, "玉兴街道")
+    theirs["period"] = this_month().name
     # What a request may try to move theirs to: Lee's own team, Mei.
     theirs |= {"own_team_id": ours["team_id"], "user_id": ours["user_id"]}
     return {k: str(v) for k, v in ours.items()}, {k: str(v) for k, v in theirs.items()}
@@ -519,6 +550,7 @@ def belongings(theirs: dict[str, str]) -> list[dict]:
         ),
         select(ClaimPool).where(ClaimPool.team_id == team),
         select(User).where(User.id == otto),
+        select(Report).where(Report.id == int(theirs["report_id"])),
     ]
     with Session(get_engine()) as session:
         return [row.model_dump(warnings=False) for query in queries for row in session.exec(query)]

@@ -18,6 +18,7 @@ from app.models import (
     PersonKeyGroup,
     PersonSubsidy,
     Region,
+    Report,
     Team,
     TeamMembership,
     User,
@@ -28,7 +29,16 @@ from app.synthetic import Generator
 @pytest.fixture
 def demo_db(db: Session) -> Session:
     """The template database without its personas, then the demo loaded."""
-    for table in (AuditEvent, TeamMembership, User, Team, PersonKeyGroup, PersonSubsidy, Person):
+    for table in (
+        Report,
+        AuditEvent,
+        TeamMembership,
+        User,
+        Team,
+        PersonKeyGroup,
+        PersonSubsidy,
+        Person,
+    ):
         db.exec(delete(table))
     db.exec(delete(Household))
     db.exec(delete(Region).where(Region.level.in_(["township", "village"])))
@@ -39,7 +49,7 @@ def demo_db(db: Session) -> Session:
 
 def test_the_demo_has_the_documented_accounts_and_households(demo_db, client):
     usernames = set(demo_db.exec(select(User.username)))
-    assert usernames == {"admin", "lead1", "member1", "member2", "cadre1"}
+    assert usernames == {"admin", "lead1", "lead2", "member1", "member2", "cadre1"}
     assert demo_db.exec(select(func.count()).select_from(Household)).one() == 120
     from tests.conftest import sign_in
 
@@ -64,6 +74,14 @@ def test_half_of_the_first_members_households_were_visited(demo_db):
     assigned = demo_db.exec(select(func.count()).where(Household.assignee_id == member.id)).one()
     visited = demo_db.exec(select(func.count(func.distinct(Visit.household_id)))).one()
     assert visited == assigned // 2 > 0
+
+
+def test_the_county_lead_has_published_this_months_report(demo_db):
+    report = demo_db.exec(select(Report)).one()
+    assert report.status == "published"
+    beicheng = next(row for row in report.rows if row["name"] == "北城街道")
+    assert beicheng["demonstration"] and beicheng["rank"] == 1  # ranked among its peers
+    assert beicheng["counts"]["households_worked"] > 0
 
 
 def test_demo_people_have_valid_yuxi_id_numbers_and_plausible_ages(demo_db):

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -69,6 +69,11 @@ def number(value: Decimal | float | int, locale: str) -> str:
 
 def long_date(value: date, locale: str) -> str:
     return format_date(value, "long", locale=supported(locale))
+
+
+def period_name(first: date, whole_year: bool, locale: str) -> str:
+    """A calendar month (2026年11月, November 2026) or a whole year (2026年, 2026)."""
+    return format_skeleton("y" if whole_year else "yMMMM", first, locale=supported(locale))
 
 
 def short_datetime(value: datetime, locale: str) -> str:

@@ -237,6 +237,23 @@ class Period:
         first = date(year, month, 1)
         return cls(first, _month_end(first))
 
+    @classmethod
+    def named(cls, text: str) -> "Period":
+        """``2026-11`` for a month, ``2026`` for a year; ValueError for anything else."""
+        year, _dash, month = text.strip().partition("-")
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise ValueError(f"not a period: {text!r}")
+        if not month:
+            return cls.year(int(year))
+        if not (month.isascii() and month.isdigit() and len(month) == 2 and 1 <= int(month) <= 12):
+            raise ValueError(f"not a period: {text!r}")
+        return cls.month(int(year), int(month))
+
+    @property
+    def name(self) -> str:
+        """The period as ``named`` reads it."""
+        return f"{self.start.year}" if self.is_year else f"{self.start:%Y-%m}"
+
     @property
     def is_month(self) -> bool:
         return self.start.day == 1 and self.end == _month_end(self.start)

@@ -53,6 +53,15 @@ def test_a_period_is_a_calendar_month_or_year():
         Period(date(2025, 3, 1), date(2025, 5, 31))
 
 
+def test_a_period_is_named_as_a_month_or_a_year_and_read_back():
+    assert Period.named("2026-11") == Period.month(2026, 11)
+    assert Period.named(" 2026 ") == Period.year(2026)
+    assert [Period.named(name).name for name in ("2026-01", "2026")] == ["2026-01", "2026"]
+    for wrong in ("2026-13", "2026-1", "26", "2026-11-01", "２０２６", "2021", ""):
+        with pytest.raises(ValueError):
+            Period.named(wrong)
+
+
 def test_work_is_counted_from_the_plans_first_month():
     assert Period.year(WORK_SINCE.year).start == WORK_SINCE
     with pytest.raises(ValueError):

@@ -117,6 +117,15 @@ def test_demo_data_pages_and_api(pg_url):
         assert response.status_code == 201, response.text
         assert client.get("/households?q=瓦窑村999号").status_code == 200
 
+        # The demo's published report reads back, draws, and a new one is issued and frozen.
+        listed = client.get("/api/v1/reports", headers=headers).json()
+        assert [r["status"] for r in listed] == ["published"]
+        assert client.get(listed[0]["image_url"], headers=headers).status_code == 200
+        body = {key: listed[0][key] for key in ("region_id", "period_start", "period_end")}
+        response = client.post("/api/v1/reports", json={**body, "publish": True}, headers=headers)
+        assert response.status_code == 201, response.text
+        assert response.json()["rows"] == listed[0]["rows"]
+
 
 def test_downgrade_to_base_and_upgrade_again(pg_url):
     config = alembic_config(pg_url)

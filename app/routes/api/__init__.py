@@ -12,6 +12,7 @@ from app.routes.api import (
     metrics,
     pension,
     regions,
+    reports,
     visits,
     worklists,
 )
@@ -27,3 +28,4 @@ router.include_router(leaflets.router)
 router.include_router(visits.router)
 router.include_router(metrics.router)
 router.include_router(audit.router)
+router.include_router(reports.router)
