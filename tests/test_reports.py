@@ -14,6 +14,7 @@ from PIL import Image
 from sqlmodel import select
 
 from app.core import clock
+from app.core.config import get_settings
 from app.domain.codes import RegionLevel, Role
 from app.domain.visits import StepForm
 from app.models import AuditEvent, Report, ReportDocument
@@ -351,3 +352,16 @@ def test_the_drawing_speaks_the_readers_language_and_a_draft_has_none(
     draft = client.post("/api/v1/reports", json=body, headers=as_alice).json()
     url = f"/api/v1/reports/{draft['id']}/report.pdf"
     assert client.get(url, headers=as_alice).status_code == 404
+
+
+def test_without_a_chinese_font_the_reader_is_told_what_the_server_lacks(
+    db, as_user, hongta, monkeypatch
+):
+    client = as_user("alice")
+    report = issued(db, client, hongta.county, publish="1")
+    monkeypatch.setenv("VANGUARD_CJK_FONT", "/nonexistent/font.ttc")
+    get_settings.cache_clear()
+    answer = client.get(f"/reports/{report.id}/report.png")
+    assert answer.status_code == 503
+    assert "服务器没有中文字体" in answer.text
+    assert client.get(f"/reports/{report.id}/report.xlsx").status_code == 200

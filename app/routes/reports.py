@@ -133,6 +133,6 @@ def document(request: Request, session: SessionDep, user: Reader, report: Readab
         return attachment(exports.as_xlsx(header, iter(rows)), f"{name}.xlsx")
     try:
         content = report_views.document(session, report, format, locale)
-    except report_documents.FontMissing as missing:
-        raise HTTPException(503, str(missing)) from None
+    except report_documents.CannotDraw as problem:
+        raise HTTPException(503, problem.message) from None
     return attachment(content, f"{name}.{format}", inline=True)

@@ -18,6 +18,7 @@ from fpdf import FPDF, FontFace
 from PIL import Image, PngImagePlugin
 
 from app.core.config import get_settings
+from app.core.i18n import N_
 
 # Debian's fonts-noto-cjk; face 2 of these collections is Simplified Chinese (JP, KR, SC, TC, HK).
 DEBIAN_NOTO = Path("/usr/share/fonts/opentype/noto")
@@ -74,8 +75,23 @@ class Sheet:
     notes: list[str]
 
 
-class FontMissing(Exception):
+class CannotDraw(Exception):
+    """The sheet cannot be drawn here; ``message`` says so to the reader (a msgid)."""
+
+    message = N_("This report cannot be drawn as an image or PDF: use the spreadsheet.")
+
+
+class FontMissing(CannotDraw):
     """No font with Chinese glyphs: reports cannot be drawn without one."""
+
+    message = N_(
+        "The server has no Chinese font to draw reports with: ask the administrator to "
+        "install fonts-noto-cjk."
+    )
+
+
+class TooLong(CannotDraw):
+    """More rows than one A4 page holds at the smallest readable size."""
 
 
 def draw_pdf(sheet: Sheet) -> bytes:
@@ -142,7 +158,7 @@ def _layout(pdf: FPDF, sheet: Sheet) -> tuple[str, _Scale]:
     landscape = _fitting_scale(pdf, sheet, "L")
     if landscape is None and portrait is None:
         rows = sum(len(table.rows) for table in sheet.tables)
-        raise ValueError(f"{rows} rows do not fit on one A4 page at 7 pt: split the sheet")
+        raise TooLong(f"{rows} rows do not fit on one A4 page at 7 pt")
     if portrait is None or (landscape is not None and landscape >= portrait):
         return "L", landscape
     return "P", portrait

@@ -151,6 +151,6 @@ def report_document(
     locale = api_locale(request)
     try:
         content = report_views.document(session, report, format, locale)
-    except report_documents.FontMissing as missing:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(missing)) from None
+    except report_documents.CannotDraw as problem:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, problem.message) from None
     return attachment(content, f"report-{report.id}.{format}", inline=True)
