@@ -211,7 +211,9 @@ def test_a_township_lead_reads_reports_that_rank_them_but_issues_none(db, as_use
     assert f'data-report-id="{county.id}"' in archive
     assert f'data-report-id="{draft.id}"' not in archive
     assert f'data-report-id="{jiangchuan.id}"' not in archive
-    assert lee.get(f"/reports/{county.id}").status_code == 200
+    page = lee.get(f"/reports/{county.id}")
+    assert page.status_code == 200
+    assert "待核查的数据质量提示：0条" in page.text  # their own members' flags
     assert lee.get(f"/reports/{draft.id}").status_code == 404
     assert issue(lee, hongta.township).status_code == 422
 

@@ -95,7 +95,8 @@ def report_page(request: Request, session: SessionDep, user: Reader, report: Rea
         "method": report_views.METHOD,
         "may_change": report.status == ReportStatus.draft
         and reports.may_issue(session, user, session.get(Region, report.region_id)),
-        "flags": quality.open_flag_count(session, user, period),
+        # A lead's own members; counting every member of the city on each view is left to /quality.
+        "flags": quality.open_flag_count(session, user, period) if user.role == Role.lead else None,
         "period": period,
         "previous_period": report_views.previous_period(session, report, locale),
     }
