@@ -37,10 +37,11 @@ lint: $(VENV)/.dev
 
 # Speed against the issues' goals, each printing measured vs goal and ok or MISS; not part of
 # `make test`. The dashboard one builds a city-scale database once (minutes) under $TMPDIR.
-bench: $(VENV)/.runtime
+bench: $(VENV)/.dev system-deps
 	$(BIN)/python bench/import_rows.py
 	$(BIN)/python bench/pension_compare.py
 	$(BIN)/python bench/dashboard_metrics.py
+	$(BIN)/python bench/member_bytes.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -45,7 +45,7 @@ def test_hsts_is_sent_only_over_https(client):
 def test_the_first_page_load_is_at_most_60_kb_gzipped(client):
     page = client.get("/login", headers={"Accept-Encoding": "gzip"})
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
-    assert len(assets) == 3, "the icon, the stylesheet and htmx"
+    assert len(assets) == 4, "the icon, the stylesheet, htmx and the app installer"
     total = len(gzip.compress(page.content))
     for asset in assets:
         body = client.get(asset).content
