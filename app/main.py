@@ -29,8 +29,10 @@ from app.routes import (
     households,
     imports,
     leaflets,
+    offline_sync,
     password,
     people,
+    pwa,
     quality,
     reports,
     statistics,
@@ -98,6 +100,8 @@ def create_app() -> FastAPI:
         leaflets,
         admin_parameters,
         docs,
+        pwa,
+        offline_sync,
     ):
         pages.include_router(module.router)
     app.include_router(pages)

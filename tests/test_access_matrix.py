@@ -97,6 +97,9 @@ RULES: dict[str, frozenset[str]] = {
     "POST /api/v1/pension/estimate": PUBLIC,
     "POST /api/v1/pension/compare": PUBLIC,
     "GET /api/v1/pension/retirement": PUBLIC,
+    "GET /manifest.webmanifest": PUBLIC,
+    "GET /sw.js": PUBLIC,
+    "GET /offline": PUBLIC,
     # everyone signed in
     "GET /": SIGNED_IN,
     "GET /account": SIGNED_IN,
@@ -132,6 +135,8 @@ RULES: dict[str, frozenset[str]] = {
     "POST /calculations/{calculation_id}/share": STAFF,
     "POST /api/v1/households/{household_id}/people": STAFF,
     "POST /api/v1/visits": STAFF,
+    "GET /offline/urls": STAFF,
+    "POST /offline/token": STAFF,
     "GET /api/v1/visits/{visit_id}": STAFF,
     # a member's own worklist; paper walk sheets keyed in by members and their leads
     "GET /worklist": MEMBER,

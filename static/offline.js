@@ -1,0 +1,359 @@
+// Offline writing (离线记录). A visit saved without signal waits in IndexedDB with its client
+// UUID and the username of who recorded it, and goes to the idempotent API (POST
+// /api/v1/visits) when the network returns, every minute while online, and on "Send now": sent
+// twice, it is stored once. Only the signed-in user's records are sent, with her own token;
+// anyone else's wait for them to sign in. Nothing is dropped unless the member deletes it.
+(() => {
+  "use strict";
+  const bar = document.getElementById("sync-status");
+  if (!bar || !window.indexedDB) return;
+  const me = bar.dataset.user;
+  const text = bar.dataset;
+  const lastSyncKey = "vanguard.lastSync." + me;
+  const TIMEOUT = 15000;
+  const EVERY = 60000;
+  const visitForm = document.querySelector("form[data-offline-visit]");
+  let sending = false;
+
+  // --- IndexedDB: visits (by client_uuid), tokens (by username), notices --------------------
+
+  let opened;
+  function database() {
+    opened = opened || new Promise((resolve, reject) => {
+      const request = indexedDB.open("vanguard-offline", 1);
+      request.onupgradeneeded = () => {
+        request.result.createObjectStore("visits", { keyPath: "client_uuid" });
+        request.result.createObjectStore("tokens", { keyPath: "username" });
+        request.result.createObjectStore("notices", { keyPath: "id", autoIncrement: true });
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return opened;
+  }
+
+  async function inStore(name, mode, work) {
+    const tx = (await database()).transaction(name, mode);
+    const request = work(tx.objectStore(name));
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+  }
+  const all = (name) => inStore(name, "readonly", (s) => s.getAll());
+  const get = (name, key) => inStore(name, "readonly", (s) => s.get(key));
+  const put = (name, value) => inStore(name, "readwrite", (s) => s.put(value));
+  const remove = (name, key) => inStore(name, "readwrite", (s) => s.delete(key));
+  const mine = async (name) => (await all(name)).filter((row) => row.username === me);
+
+  // --- small helpers -------------------------------------------------------------------------
+
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key]);
+
+  function newUuid() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 15) | 64; // version 4
+    bytes[8] = (bytes[8] & 63) | 128; // RFC 4122 variant
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  // As a datetime-local field holds it: the phone's own clock and zone.
+  function typedNow() {
+    const now = new Date();
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+
+  function shortTime(iso) {
+    const when = new Date(iso);
+    const lang = document.documentElement.lang;
+    const time = { hour: "2-digit", minute: "2-digit" };
+    const today = when.toDateString() === new Date().toDateString();
+    return when.toLocaleString(lang, today ? time : { month: "numeric", day: "numeric", ...time });
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+    } catch {
+      return "";
+    }
+  }
+
+  function timedFetch(url, options) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT);
+    return fetch(url, { ...options, signal: controller.signal }).finally(() => clearTimeout(timer));
+  }
+
+  // Browsers may clear a site's storage under pressure unless it is persistent: ask once.
+  function askToPersist() {
+    if (localStorage.getItem("vanguard.persistAsked") || !navigator.storage?.persist) return;
+    localStorage.setItem("vanguard.persistAsked", "1");
+    navigator.storage.persist();
+  }
+
+  // --- the token: from the cookie session, renewed when the API answers 401 --------------------
+
+  async function bearer(renew) {
+    const kept = await get("tokens", me);
+    if (!renew && kept && Date.parse(kept.expires_at) > Date.now() + 60000) return kept.access_token;
+    const response = await timedFetch("/offline/token", {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrfToken() },
+      redirect: "manual",
+    });
+    if (!response.ok) return null; // signed out: the records wait for the next sign-in
+    const issued = await response.json();
+    await put("tokens", { username: me, ...issued });
+    return issued.access_token;
+  }
+
+  // --- sending ---------------------------------------------------------------------------------
+
+  const postVisit = (record, token) =>
+    timedFetch("/api/v1/visits", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
+      body: JSON.stringify(record.visit),
+    });
+
+  async function refusal(response) {
+    try {
+      const detail = (await response.json()).detail;
+      return Array.isArray(detail) ? detail.map((d) => d.msg).join(" ") : String(detail);
+    } catch {
+      return String(response.status);
+    }
+  }
+
+  // Refused records are tried again only when the member asks (Send now).
+  async function sendAll(retryRefused) {
+    if (sending || !navigator.onLine) return;
+    sending = true;
+    render();
+    try {
+      const waiting = (await mine("visits")).filter((r) => retryRefused || !r.refused);
+      let token = waiting.length ? await bearer(false) : null;
+      for (const record of waiting) {
+        if (!token) break;
+        let response = await postVisit(record, token);
+        if (response.status === 401) {
+          token = await bearer(true);
+          if (!token) break;
+          response = await postVisit(record, token);
+        }
+        if (response.ok) {
+          await remove("visits", record.client_uuid);
+          localStorage.setItem(lastSyncKey, new Date().toISOString());
+          await checkHousehold(record, token);
+        } else if (response.status >= 400 && response.status < 500 && response.status !== 401) {
+          await put("visits", { ...record, refused: await refusal(response) });
+        } // 401 again or a server error: it stays for the next round
+      }
+    } catch {
+      // No network after all: whatever was not sent stays queued.
+    } finally {
+      sending = false;
+      render();
+    }
+  }
+
+  // --- conflicts: the household as downloaded against the server's now -----------------------
+
+  async function checkHousehold(record, token) {
+    const response = await timedFetch("/api/v1/households/" + record.visit.household_id, {
+      headers: { Authorization: "Bearer " + token },
+    });
+    if (response.status === 404) return notice(record, text.moved, []);
+    if (!response.ok) return;
+    const changes = differences(record.downloaded, await response.json());
+    if (changes.length) return notice(record, text.changed, changes);
+  }
+
+  function differences(was, now) {
+    const changes = [];
+    const names = now.people.map((p) => p.name);
+    if (was.address !== now.address) changes.push(`${text.address}: ${was.address} → ${now.address}`);
+    if (was.name !== (now.entity_name || "")) changes.push(`${text.name}: ${was.name} → ${now.entity_name || ""}`);
+    if (was.assignee !== String(now.assignee_id ?? "")) changes.push(text.assignee);
+    const added = names.filter((n) => !was.people.includes(n));
+    const gone = was.people.filter((n) => !names.includes(n));
+    if (added.length || gone.length) {
+      changes.push(`${text.people}: ${[...added.map((n) => "+" + n), ...gone.map((n) => "−" + n)].join(" ")}`);
+    }
+    if (!changes.length && was.version !== now.version) changes.push(text.other);
+    return changes;
+  }
+
+  const notice = (record, message, changes) =>
+    put("notices", { username: me, label: record.label, message, changes, at: new Date().toISOString() });
+
+  // --- the status bar on every page ----------------------------------------------------------
+
+  function item(label, message, details, action, onClick) {
+    const li = document.createElement("li");
+    const strong = document.createElement("strong");
+    strong.textContent = label;
+    li.append(strong, " " + message);
+    for (const detail of details) {
+      const line = document.createElement("span");
+      line.className = "sync-change";
+      line.textContent = detail;
+      li.append(line);
+    }
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link";
+    button.textContent = action;
+    button.addEventListener("click", async () => {
+      await onClick();
+      render();
+    });
+    li.append(button);
+    return li;
+  }
+
+  async function render() {
+    const records = await all("visits");
+    const own = records.filter((r) => r.username === me);
+    const notices = await mine("notices");
+    const last = localStorage.getItem(lastSyncKey);
+    const parts = [own.length ? fill(text.waiting, { count: own.length }) : last ? text.allSent : ""];
+    if (last) parts.push(fill(text.lastSync, { time: shortTime(last) }));
+    const others = new Map();
+    for (const r of records.filter((r) => r.username !== me)) others.set(r.user_name, (others.get(r.user_name) || 0) + 1);
+    for (const [user, count] of others) parts.push(fill(text.others, { count, user }));
+    bar.querySelector("[data-sync-text]").textContent = sending ? text.sending : parts.filter(Boolean).join(" · ");
+    bar.querySelector("[data-sync-now]").hidden = !own.length || sending;
+    const problems = bar.querySelector("[data-sync-problems]");
+    problems.replaceChildren(
+      ...own.filter((r) => r.refused).map((r) =>
+        item(r.label, `${text.refused} ${r.refused}`, [], text.discard, () => remove("visits", r.client_uuid))),
+      ...notices.map((n) => item(n.label, n.message, n.changes, text.dismiss, () => remove("notices", n.id))),
+    );
+    bar.dataset.waitingCount = own.length;
+    bar.setAttribute("aria-busy", String(sending));
+    bar.hidden = !(own.length || others.size || notices.length || last);
+    return own.length;
+  }
+
+  // --- the visit form: sent while there is a signal, queued when there is none ----------------
+
+  function visitIn(form) {
+    const data = new FormData(form);
+    const reached = data.get("reached") === "yes";
+    const number = (name) => (data.get(name) ? Number(data.get(name)) : null);
+    return {
+      client_uuid: data.get("client_uuid"),
+      household_id: Number(form.dataset.householdId),
+      channel: data.get("channel"),
+      reached,
+      not_reached_reason: reached ? null : data.get("not_reached_reason"),
+      person_ids: data.getAll("person_ids").map(Number),
+      occurred_at: data.get("occurred_at") || typedNow(),
+      notes: data.get("notes") || "",
+      latitude: number("latitude"),
+      longitude: number("longitude"),
+      steps: [],
+      outcomes: [],
+      follow_up_on: null,
+    };
+  }
+
+  async function queueVisit(form) {
+    const visit = visitIn(form);
+    const d = form.dataset;
+    await put("visits", {
+      client_uuid: visit.client_uuid,
+      username: me,
+      user_name: bar.dataset.userName,
+      label: d.name || d.address,
+      visit,
+      downloaded: { version: Number(d.version), address: d.address, name: d.name, assignee: d.assignee, people: JSON.parse(d.people) },
+      queued_at: new Date().toISOString(),
+    });
+    askToPersist();
+    form.hidden = true;
+    document.querySelector("[data-offline-saved]").hidden = false;
+    render();
+  }
+
+  // With a signal the server answers as usual: its next page, or the form with its messages
+  // (sent again natively: nothing was stored, and the UUID names the same visit anyway).
+  async function submitVisit(form) {
+    const button = form.querySelector('[type="submit"]');
+    button.disabled = true;
+    try {
+      if (navigator.onLine) {
+        const body = new URLSearchParams(new FormData(form));
+        const response = await timedFetch(form.action, { method: "POST", body });
+        const landed = new URL(response.url).pathname;
+        if (response.ok && landed !== "/login") return location.assign(response.url);
+        if (landed !== "/login") return HTMLFormElement.prototype.submit.call(form);
+      }
+    } catch {
+      // No network or no answer in time: queued below.
+    } finally {
+      button.disabled = false;
+    }
+    await queueVisit(form);
+  }
+
+  function recordAnother(form) {
+    form.reset();
+    form.elements.client_uuid.value = newUuid();
+    form.elements.occurred_at.value = typedNow();
+    form.hidden = false;
+    document.querySelector("[data-offline-saved]").hidden = true;
+    form.scrollIntoView();
+  }
+
+  // --- signing out with unsent records: warn in the page ---------------------------------------
+
+  async function signOut(form) {
+    await remove("tokens", me).catch(() => {});
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  async function confirmSignOut(form) {
+    const warning = document.querySelector("[data-unsent-warning]");
+    const count = await mine("visits").then((own) => own.length, () => 0);
+    if (!count || !warning) return signOut(form);
+    warning.querySelector("[data-unsent-text]").textContent = fill(warning.dataset.message, { count });
+    warning.hidden = false;
+    warning.scrollIntoView();
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches("form[data-offline-visit]")) {
+      event.preventDefault();
+      submitVisit(form);
+    } else if (form.matches("form[data-logout]")) {
+      event.preventDefault();
+      confirmSignOut(form);
+    }
+  });
+
+  document.addEventListener("click", async (event) => {
+    const target = event.target.closest("button");
+    if (!target) return;
+    if (target.matches("[data-sync-now]")) sendAll(true);
+    if (target.matches("[data-record-another]")) recordAnother(visitForm);
+    if (target.matches("[data-logout-anyway]")) signOut(document.querySelector("form[data-logout]"));
+    if (target.matches("[data-send-first]")) {
+      await sendAll(true);
+      if (!(await render())) document.querySelector("[data-unsent-warning]").hidden = true;
+      else confirmSignOut(document.querySelector("form[data-logout]"));
+    }
+  });
+
+  // A copy of the form kept for reading offline carries the UUID it was rendered with, maybe
+  // already used: each showing of the form names a new visit.
+  if (visitForm) visitForm.elements.client_uuid.value = newUuid();
+
+  window.addEventListener("online", () => sendAll(false));
+  setInterval(() => sendAll(false), EVERY);
+  render().then(() => sendAll(false));
+})();
