@@ -3,6 +3,8 @@
 // /api/v1/visits) when the network returns, every minute while online, and on "Send now": sent
 // twice, it is stored once. Only the signed-in user's records are sent, with her own token;
 // anyone else's wait for them to sign in. Nothing is dropped unless the member deletes it.
+// A visit that reached people is held while its "rest of the visit" (calculation, leaflet and
+// outcome per person) is open, so that it is sent once, with all its parts.
 (() => {
   "use strict";
   const bar = document.getElementById("sync-status");
@@ -13,7 +15,10 @@
   const TIMEOUT = 15000;
   const EVERY = 60000;
   const visitForm = document.querySelector("form[data-offline-visit]");
+  const rest = document.querySelector("[data-offline-rest]");
   let sending = false;
+  let again = false; // asked to send while a round was running: one more round after it
+  let heldUuid = null; // the visit whose rest is open on this page
 
   // --- IndexedDB: visits (by client_uuid), tokens (by username), notices --------------------
 
@@ -129,11 +134,12 @@
 
   // Refused records are tried again only when the member asks (Send now).
   async function sendAll(retryRefused) {
+    if (sending) again = true;
     if (sending || !navigator.onLine) return;
     sending = true;
     render();
     try {
-      const waiting = (await mine("visits")).filter((r) => retryRefused || !r.refused);
+      const waiting = (await mine("visits")).filter((r) => !r.held && (retryRefused || !r.refused));
       let token = waiting.length ? await bearer(false) : null;
       for (const record of waiting) {
         if (!token) break;
@@ -156,6 +162,10 @@
     } finally {
       sending = false;
       render();
+      if (again) {
+        again = false;
+        sendAll(false);
+      }
     }
   }
 
@@ -264,6 +274,7 @@
   async function queueVisit(form) {
     const visit = visitIn(form);
     const d = form.dataset;
+    const people = rest ? restBlocks().filter((b) => visit.reached && visit.person_ids.includes(personOf(b))) : [];
     await put("visits", {
       client_uuid: visit.client_uuid,
       username: me,
@@ -272,11 +283,108 @@
       visit,
       downloaded: { version: Number(d.version), address: d.address, name: d.name, assignee: d.assignee, people: JSON.parse(d.people) },
       queued_at: new Date().toISOString(),
+      held: people.length > 0,
     });
     askToPersist();
     form.hidden = true;
     document.querySelector("[data-offline-saved]").hidden = false;
+    if (people.length) openRest(visit.client_uuid, people);
     render();
+  }
+
+  // --- the rest of a visit saved offline: per person, the calculation, leaflet and outcome ----
+
+  const restBlocks = () => Array.from(rest.querySelectorAll("form[data-rest-person]"));
+  const personOf = (block) => Number(block.dataset.restPerson);
+  const TIERS = ["raise_tier", "join_resident"];
+
+  function openRest(uuid, people) {
+    heldUuid = uuid;
+    for (const block of restBlocks()) {
+      block.hidden = !people.includes(block);
+      block.querySelector("[data-rest-error]").hidden = true;
+    }
+    rest.hidden = false;
+  }
+
+  // Sent as it is then: "Nothing more", another visit, leaving the page, or after "Save".
+  async function release(additions) {
+    const uuid = heldUuid;
+    if (!uuid) return;
+    heldUuid = null;
+    rest.hidden = true;
+    for (const block of restBlocks()) block.reset();
+    const record = await get("visits", uuid);
+    if (record) await put("visits", { ...record, visit: { ...record.visit, ...additions }, held: false });
+    sendAll(false);
+  }
+
+  // Held records left by a page closed before it could release them go as they are.
+  async function releaseLeftBehind() {
+    for (const record of await mine("visits")) {
+      if (record.held && record.client_uuid !== heldUuid) await put("visits", { ...record, held: false });
+    }
+  }
+
+  function outcomeIn(block) {
+    const f = block.elements;
+    const code = f.code.value;
+    if (!code) return null;
+    const number = (text) => (text.trim() === "" ? null : Number(text));
+    const to = code === "join_flexible" ? number(f.base_percent.value) : TIERS.includes(code) ? number(f.to_tier.value) : null;
+    return {
+      person_id: personOf(block),
+      code,
+      from: code === "raise_tier" ? number(f.from_value.value) : null,
+      to,
+      reason: code === "refused" ? f.reason.value.trim() : "",
+    };
+  }
+
+  // The checks the server makes on an outcome, said before anything is sent.
+  function problem(outcome, followUp) {
+    const say = rest.dataset;
+    if (!outcome) return "";
+    const { code, from, to } = outcome;
+    if (code === "undecided" && !followUp) return say.needDate;
+    if (code === "refused" && !outcome.reason) return say.needReason;
+    if (TIERS.includes(code) && to === null) return say.needTier;
+    if (code === "raise_tier" && from !== null && to <= from) return say.higherTier;
+    if (code === "join_flexible" && !(Number.isInteger(to) && to >= 60 && to <= 300)) return say.needBase;
+    return "";
+  }
+
+  function stepsIn(block) {
+    const f = block.elements;
+    const steps = [];
+    if (f.calculation.checked) steps.push({ person_id: personOf(block), kind: "calculation" });
+    if (f.leaflet_id?.value) {
+      const medium = f.leaflet_medium.value || "paper";
+      steps.push({ person_id: personOf(block), kind: "leaflet", leaflet_id: Number(f.leaflet_id.value), leaflet_medium: medium });
+    }
+    return steps;
+  }
+
+  // Everything or nothing: one wrong outcome keeps the whole visit held until it is put right.
+  function saveRest() {
+    const additions = { steps: [], outcomes: [], follow_up_on: null };
+    const dates = [];
+    let wrong = null;
+    for (const block of restBlocks().filter((b) => !b.hidden)) {
+      const outcome = outcomeIn(block);
+      const followUp = block.elements.follow_up_on.value;
+      const message = problem(outcome, followUp);
+      const shown = block.querySelector("[data-rest-error]");
+      shown.textContent = message;
+      shown.hidden = !message;
+      wrong = wrong || (message ? block : null);
+      additions.steps.push(...stepsIn(block));
+      if (outcome) additions.outcomes.push(outcome);
+      if (outcome && followUp) dates.push(followUp);
+    }
+    if (wrong) return wrong.scrollIntoView();
+    additions.follow_up_on = dates.sort()[0] || null; // the soonest date asked for
+    release(additions);
   }
 
   // With a signal the server answers as usual: its next page, or the form with its messages
@@ -301,6 +409,7 @@
   }
 
   function recordAnother(form) {
+    if (heldUuid) release({});
     form.reset();
     form.elements.client_uuid.value = newUuid();
     form.elements.occurred_at.value = typedNow();
@@ -330,6 +439,8 @@
     if (form.matches("form[data-offline-visit]")) {
       event.preventDefault();
       submitVisit(form);
+    } else if (form.matches("form[data-rest-person]")) {
+      event.preventDefault(); // Enter in a field: "Save" sends the rest
     } else if (form.matches("form[data-logout]")) {
       event.preventDefault();
       confirmSignOut(form);
@@ -341,6 +452,8 @@
     if (!target) return;
     if (target.matches("[data-sync-now]")) sendAll(true);
     if (target.matches("[data-record-another]")) recordAnother(visitForm);
+    if (target.matches("[data-rest-save]")) saveRest();
+    if (target.matches("[data-rest-none]")) release({});
     if (target.matches("[data-logout-anyway]")) signOut(document.querySelector("form[data-logout]"));
     if (target.matches("[data-send-first]")) {
       await sendAll(true);
@@ -354,6 +467,7 @@
   if (visitForm) visitForm.elements.client_uuid.value = newUuid();
 
   window.addEventListener("online", () => sendAll(false));
+  window.addEventListener("pagehide", () => heldUuid && release({}));
   setInterval(() => sendAll(false), EVERY);
-  render().then(() => sendAll(false));
+  releaseLeftBehind().then(render).then(() => sendAll(false));
 })();

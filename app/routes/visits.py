@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from sqlmodel import select
 
 from app.core import clock
 from app.core.config import get_settings
@@ -27,7 +26,6 @@ from app.domain.visits import (
 )
 from app.models import (
     Household,
-    Person,
     User,
     Visit,
 )
@@ -79,14 +77,16 @@ def _typed_now() -> str:
 
 
 def _visit_form(request, session, household: Household, form: VisitForm, errors=None):
-    people = list(session.exec(select(Person).where(Person.household_id == household.id)))
+    """The form, and hidden under it the rest of the visit per person (leaflet, calculation,
+    outcome) that offline.js offers once the visit is saved on the phone without signal."""
     context = {
         "household": household,
         "form": form,
         "errors": errors or {},
-        "people": people,
-        "eligible": visits.eligible_people(people, clock.today()),
+        "people": visit_views.people_on_form(session, household),
+        "tiers": tiers_on_offer(session),
         "latest": _typed_now(),
+        "furthest_follow_up": clock.today() + FURTHEST_FOLLOW_UP,
     }
     status = 422 if errors else 200
     return render(request, "visits/form.html", context, status_code=status)

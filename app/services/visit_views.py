@@ -34,6 +34,13 @@ def fits(leaflet: LeafletVersion, entry: PersonView) -> bool:
     return groups and (low is None or entry.age >= low) and (high is None or entry.age <= high)
 
 
+def leaflets_for(
+    library: list[LeafletVersion], entry: PersonView
+) -> list[tuple[LeafletVersion, bool]]:
+    """The library with those written for the person first, each marked whether it fits."""
+    return sorted(((leaflet, fits(leaflet, entry)) for leaflet in library), key=lambda p: not p[1])
+
+
 def people_on_visit(session: Session, visit: Visit, household: Household) -> list[PersonOnVisit]:
     today = clock.today()
     ids = visits.spoken_to(session, visit)
@@ -51,12 +58,34 @@ def people_on_visit(session: Session, visit: Visit, household: Household) -> lis
             progress=progress[entry.person.id],
             leaflet=given.get(entry.person.id),
             outcome=outcomes.get(entry.person.id),
-            leaflets=sorted(
-                ((leaflet, fits(leaflet, entry)) for leaflet in library),
-                key=lambda pair: not pair[1],
-            ),
+            leaflets=leaflets_for(library, entry),
         )
         for entry in entries
+    ]
+
+
+@dataclass(frozen=True)
+class PersonOnForm:
+    """Someone of the household on the visit form, with the leaflets the rest of the visit
+    offers them when it is recorded offline (the visit page's choices, kept on the phone)."""
+
+    entry: PersonView
+    eligible: bool
+    leaflets: list[tuple[LeafletVersion, bool]]
+
+
+def people_on_form(session: Session, household: Household) -> list[PersonOnForm]:
+    today = clock.today()
+    view = households.household_view(session, household, today)
+    eligible = visits.eligible_people([e.person for e in view.people], today)
+    library = leaflets.published(session)
+    return [
+        PersonOnForm(
+            entry=entry,
+            eligible=entry.person.id in eligible,
+            leaflets=leaflets_for(library, entry),
+        )
+        for entry in view.people
     ]
 
 

@@ -2,7 +2,8 @@
 on the phone (IndexedDB) with their UUIDs, every page says how many wait, and when the network
 returns they go to the API once each, however often they are sent. A household changed or
 reassigned on the server meanwhile is shown; signing out with unsent records warns first, and
-the records wait for their own member to sign in again."""
+the records wait for their own member to sign in again. The rest of a visit that reached people
+(calculation, leaflet, outcome per person) is added on the phone and sent with the visit."""
 
 from datetime import timedelta
 
@@ -12,8 +13,8 @@ from sqlmodel import Session, func, select, update
 
 from app.core import clock
 from app.core.db import get_engine
-from app.models import Assignment, Household, Visit
-from app.services import assignments
+from app.models import Assignment, Household, Outcome, Person, Visit, VisitStep
+from app.services import assignments, visits
 from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in
 from tests.factories import household, id_number, person, user_id, user_named
 
@@ -80,7 +81,9 @@ def open_visit_form(page: Page, server: str, household_id: int) -> None:
     expect(page.locator("form.visit-form")).to_be_visible()
 
 
-def record_offline(page: Page, notes: str, reached: bool = True) -> None:
+def record_offline(page: Page, notes: str, reached: bool = True, rest: bool = False) -> None:
+    """Save the visit form without signal; the rest of a visit that reached someone is left as
+    it is ("Nothing more") unless the test goes on with it."""
     form = page.locator("form.visit-form")
     if reached:
         form.locator('input[name="person_ids"]').first.check()
@@ -90,6 +93,8 @@ def record_offline(page: Page, notes: str, reached: bool = True) -> None:
     form.locator('textarea[name="notes"]').fill(notes)
     form.locator('button[type="submit"]').click()
     expect(page.locator("[data-offline-saved]")).to_be_visible()
+    if reached and not rest:
+        page.locator("[data-rest-none]").click()
 
 
 def waiting(page: Page, count: int) -> None:
@@ -248,3 +253,101 @@ def test_signing_out_with_unsent_visits_warns_and_they_wait_for_their_own_member
         sign_in(page, live_server, "mei")
         waiting(page, 0)
         assert visits_on(home) == 1
+
+
+@pytest.fixture
+def payer(home) -> int:
+    """王芳 of 瓦窑村5号, 45, pays the 200 tier of the resident pension: the three ones apply."""
+    with Session(get_engine()) as session:
+        wang = session.exec(select(Person).where(Person.household_id == home)).one()
+        wang.insurance_status = "resident"
+        wang.resident_tier = 200
+        session.add(wang)
+        session.commit()
+        return wang.id
+
+
+def held(page: Page) -> list[bool]:
+    return [record["held"] for record in page.evaluate(QUEUED)]
+
+
+def test_the_rest_of_a_visit_recorded_offline_reaches_the_server_with_it(
+    page: Page, live_server, home, payer
+):
+    open_visit_form(page, live_server, home)
+    page.context.set_offline(True)
+    with screenshot_on_failure(page, "offline-rest"):
+        record_offline(page, "王芳想提档", rest=True)
+        wang = page.locator(f'form[data-rest-person="{payer}"]')
+        expect(wang).to_be_visible()
+        wang.locator('input[name="calculation"]').check()
+        wang.locator('select[name="leaflet_id"]').select_option(index=1)
+        wang.locator('input[name="leaflet_medium"][value="digital"]').check()
+        wang.locator('select[name="code"]').select_option("raise_tier")
+        expect(wang.locator('select[name="from_value"]')).to_have_value("200")
+        wang.locator('select[name="to_tier"]').select_option("500")
+        screenshot(page, "offline-rest")
+        assert held(page) == [True]
+        page.locator("[data-rest-save]").click()
+        expect(page.locator("[data-offline-rest]")).to_be_hidden()
+        waiting(page, 1)
+        assert held(page) == [False]
+
+        page.context.set_offline(False)
+        waiting(page, 0)
+    with Session(get_engine()) as session:
+        (visit,) = session.exec(select(Visit).where(Visit.household_id == home)).all()
+        steps = session.exec(select(VisitStep).where(VisitStep.visit_id == visit.id)).all()
+        assert {(s.person_id, s.kind, s.leaflet_medium) for s in steps} == {
+            (payer, "calculation", None),
+            (payer, "leaflet", "digital"),
+        }
+        (outcome,) = session.exec(select(Outcome).where(Outcome.visit_id == visit.id)).all()
+        assert (outcome.person_id, outcome.code) == (payer, "raise_tier")
+        assert (outcome.from_value, outcome.to_value) == (200, 500)
+        assert visits.people_progress(session, [payer])[payer].complete
+    page.goto(f"{live_server}/households/{home}")
+    expect(page.locator('[data-three-ones="3"]')).to_be_visible()
+
+
+def test_an_undecided_outcome_without_a_date_keeps_the_visit_on_the_phone_until_it_has_one(
+    page: Page, live_server, home, payer
+):
+    open_visit_form(page, live_server, home)
+    page.context.set_offline(True)
+    record_offline(page, "王芳还要考虑", rest=True)
+    wang = page.locator(f'form[data-rest-person="{payer}"]')
+    wang.locator('select[name="code"]').select_option("undecided")
+    page.locator("[data-rest-save]").click()
+    message = page.locator("[data-offline-rest]").get_attribute("data-need-date")
+    expect(wang.locator("[data-rest-error]")).to_have_text(message)
+
+    page.context.set_offline(False)
+    page.locator("[data-sync-now]").click()  # held: not even sent on demand
+    expect(page.locator("#sync-status")).to_have_attribute("aria-busy", "false")
+    waiting(page, 1)
+    assert held(page) == [True]
+    assert visits_on(home) == 0
+
+    in_a_week = clock.today() + timedelta(days=7)
+    wang.locator('input[name="follow_up_on"]').fill(in_a_week.isoformat())
+    page.locator("[data-rest-save]").click()
+    waiting(page, 0)
+    with Session(get_engine()) as session:
+        (outcome,) = session.exec(select(Outcome)).all()
+        assert (outcome.person_id, outcome.code) == (payer, "undecided")
+        assert visits.contact_facts(session, [home])[home].follow_up_on == in_a_week
+
+
+def test_leaving_the_page_sends_the_visit_without_the_rest(page: Page, live_server, home, payer):
+    open_visit_form(page, live_server, home)
+    page.context.set_offline(True)
+    record_offline(page, "王芳在家", rest=True)
+    assert held(page) == [True]
+
+    page.reload()  # the service worker's copy: nothing is open there, so nothing is held
+    waiting(page, 1)
+    assert held(page) == [False]
+    page.context.set_offline(False)
+    waiting(page, 0)
+    assert visits_on(home) == 1
