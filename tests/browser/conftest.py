@@ -113,6 +113,20 @@ def screenshot_on_failure(page: Page, name: str) -> Iterator[None]:
         raise
 
 
+# True once the service worker keeps every page the server names for the signed-in member.
+_ALL_PAGES_KEPT = """async () => {
+  if (!(await caches.has("pages"))) return false;
+  const { urls } = await (await fetch("/offline/urls")).json();
+  const kept = await (await caches.open("pages")).keys();
+  return kept.length === urls.length;
+}"""
+
+
+def wait_until_kept(page: Page) -> None:
+    """Wait until the phone holds the member's offline copies (service workers allowed)."""
+    page.wait_for_function(_ALL_PAGES_KEPT, polling=250, timeout=30_000)
+
+
 def submit_login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Fill in the login page shown in Chinese and tap 登录."""
     page.get_by_label("用户名", exact=True).fill(username)

@@ -8,18 +8,10 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from app.core.db import get_engine
-from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in
+from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in, wait_until_kept
 from tests.factories import assign, household, id_number, person, visit
 
 pytestmark = pytest.mark.browser
-
-# True once the worker keeps every page the server names for the signed-in member.
-ALL_PAGES_KEPT = """async () => {
-  if (!(await caches.has("pages"))) return false;
-  const { urls } = await (await fetch("/offline/urls")).json();
-  const kept = await (await caches.open("pages")).keys();
-  return kept.length === urls.length;
-}"""
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +21,9 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def meis_household(live_server) -> dict[str, int]:
-    """One household on Mei's worklist with a visit on its timeline; one on Ming's."""
+    """One household on Mei's worklist with a visit on its timeline and three people the
+    calculator has different answers for (a woman paying the 300 tier, her husband near
+    retirement paying 500, their son never insured); one household on Ming's."""
     with Session(get_engine()) as session:
         home = household(session, address="瓦窑村12号")
         wang = person(
@@ -42,11 +36,22 @@ def meis_household(live_server) -> dict[str, int]:
             insurance_status="resident",
             resident_tier="300",
         )
+        husband = person(
+            session,
+            home,
+            name="李建国",
+            id_number=id_number(born="19680920", order=125),
+            years_paid="12",
+            insurance_status="resident",
+            resident_tier="500",
+        )
+        son = person(session, home, name="李小军", id_number=id_number(born="19990611", order=127))
         assign(session, home, "mei")
         visit(session, home, [wang], notes="下次带宣传单")
         other = household(session, address="瓦窑村13号")
         assign(session, other, "ming")
-        return {"household": home.id, "person": wang.id, "other": other.id}
+        people = [wang.id, husband.id, son.id]
+        return {"household": home.id, "person": wang.id, "people": people, "other": other.id}
 
 
 def test_a_member_reads_her_worklist_households_leaflets_and_calculations_offline(
@@ -55,16 +60,20 @@ def test_a_member_reads_her_worklist_households_leaflets_and_calculations_offlin
     home, wang = meis_household["household"], meis_household["person"]
     sign_in(page, live_server, "mei")
     expect(page.get_by_role("heading", level=1)).to_have_text("我的任务")
-    page.wait_for_function(ALL_PAGES_KEPT, polling=250, timeout=30_000)
-    page.goto(f"{live_server}/calculator?person_id={wang}")
-    online_figures = page.locator("#calculator-results").inner_text()
-    assert "元" in online_figures
+    wait_until_kept(page)
+    online = {}
+    for someone in meis_household["people"]:
+        page.goto(f"{live_server}/calculator?person_id={someone}")
+        online[someone] = page.locator("#calculator-results").inner_text()
+        assert "元" in online[someone]
+    assert len(set(online.values())) == 3  # three different answers
 
     page.context.set_offline(True)
     with screenshot_on_failure(page, "offline-reading"):
-        page.reload()
-        expect(page.get_by_role("button", name="保存到王秀兰的记录")).to_be_visible()
-        assert page.locator("#calculator-results").inner_text() == online_figures
+        for someone, figures in online.items():
+            page.goto(f"{live_server}/calculator?person_id={someone}")
+            assert page.locator("#calculator-results").inner_text() == figures
+        expect(page.get_by_role("button", name="保存到李小军的记录")).to_be_visible()
 
         page.goto(f"{live_server}/worklist")
         expect(page.get_by_role("heading", level=1)).to_have_text("我的任务")

@@ -15,18 +15,10 @@ from app.core import clock
 from app.core.db import get_engine
 from app.models import Assignment, Household, Outcome, Person, Visit, VisitStep
 from app.services import assignments, visits
-from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in
+from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in, wait_until_kept
 from tests.factories import household, id_number, person, user_id, user_named
 
 pytestmark = pytest.mark.browser
-
-# True once the service worker keeps every page the server names for the signed-in member.
-ALL_PAGES_KEPT = """async () => {
-  if (!(await caches.has("pages"))) return false;
-  const { urls } = await (await fetch("/offline/urls")).json();
-  const kept = await (await caches.open("pages")).keys();
-  return kept.length === urls.length;
-}"""
 
 # The queue as offline.js keeps it, read and written straight in IndexedDB.
 QUEUED = """() => new Promise((resolve) => {
@@ -75,7 +67,7 @@ def visits_on(household_id: int) -> int:
 def open_visit_form(page: Page, server: str, household_id: int) -> None:
     """Signed in as Mei, with her pages kept by the service worker for reading offline."""
     sign_in(page, server, "mei")
-    page.wait_for_function(ALL_PAGES_KEPT, polling=250, timeout=30_000)
+    wait_until_kept(page)
     page.locator("li.work-item", has_text="瓦窑村5号").locator("a.row-link").click()
     page.locator('[data-action="record-visit"]').click()
     expect(page.locator("form.visit-form")).to_be_visible()
