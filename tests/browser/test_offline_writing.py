@@ -232,6 +232,7 @@ def test_signing_out_with_unsent_visits_warns_and_they_wait_for_their_own_member
         screenshot(page, "offline-sign-out-warning")
         page.locator("[data-logout-anyway]").click()
         expect(page).to_have_url(f"{live_server}/login")
+        page.wait_for_load_state()  # the sign-out's own navigation ends before the next one
         page.context.unroute("**/api/v1/visits")
 
         sign_in(page, live_server, "ming")  # his token never sends Mei's visit
@@ -241,6 +242,7 @@ def test_signing_out_with_unsent_visits_warns_and_they_wait_for_their_own_member
         page.goto(f"{live_server}/account")
         page.get_by_role("button", name="退出登录").click()  # nothing of his waits: no warning
         expect(page).to_have_url(f"{live_server}/login")
+        page.wait_for_load_state()
 
         sign_in(page, live_server, "mei")
         waiting(page, 0)
