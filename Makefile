@@ -8,7 +8,7 @@ PORT ?= $(or $(VANGUARD_PORT),8000)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint bench messages system-deps clean backup restore
+.PHONY: run test test-pg test-fast lint bench messages system-deps clean backup restore
 
 run: $(VENV)/.runtime $(CATALOGS)
 	@[ -n "$$VANGUARD_CJK_FONT" ] || bash scripts/system-deps.sh fonts-noto-cjk \
@@ -25,7 +25,12 @@ test: $(VENV)/.dev $(CATALOGS) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2
-	bash scripts/with-postgres.sh $(BIN)/pytest -m postgres tests/postgres
+	$(MAKE) test-pg
+
+# The whole suite again against PostgreSQL: a throwaway cluster on a free port (installed from
+# Debian's packages if missing, no systemd), one database per test made from a migrated template.
+test-pg: $(VENV)/.dev $(CATALOGS)
+	bash scripts/with-postgres.sh $(BIN)/pytest -n 2
 
 # The suite without the browser and PostgreSQL, for quick loops.
 test-fast: $(VENV)/.dev $(CATALOGS)

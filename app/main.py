@@ -5,6 +5,8 @@ from http import HTTPStatus
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from psycopg.errors import NumericValueOutOfRange
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
@@ -109,6 +111,7 @@ def create_app() -> FastAPI:
 
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(OverflowError, _id_out_of_range)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
     return app
@@ -124,8 +127,16 @@ def _login_required(request: Request, _exc: LoginRequired) -> Response:
 
 def _id_out_of_range(request: Request, _exc: OverflowError) -> Response:
     """A record id larger than the database stores names no record (SQLite raises
-    OverflowError binding it): answer as for any absent record."""
+    OverflowError binding it, PostgreSQL refuses it): answer as for any absent record."""
     return _http_error(request, StarletteHTTPException(404))
+
+
+def _data_error(request: Request, exc: DataError) -> Response:
+    """PostgreSQL's way of saying the same: an integer out of range. Any other refusal of a
+    value is a fault."""
+    if isinstance(exc.orig, NumericValueOutOfRange):
+        return _id_out_of_range(request, OverflowError())
+    return _server_error(request, exc)
 
 
 def _server_error(request: Request, _exc: Exception) -> Response:

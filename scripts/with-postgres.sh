@@ -63,7 +63,7 @@ started=""
 for _ in 1 2 3; do
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     if as_server_user "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-        -o "-p $port -k '$tmp' -c listen_addresses=127.0.0.1" start >/dev/null; then
+        -o "-p $port -k '$tmp' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null; then
         started=1
         break
     fi

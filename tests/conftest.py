@@ -2,7 +2,6 @@
 in it, a test client and a helper to sign in."""
 
 import re
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +13,7 @@ from sqlmodel import Session
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import get_engine
 from tests import factories
+from tests.databases import COPIES
 
 TEST_KEYS = {
     "VANGUARD_ENV": "dev",
@@ -43,26 +43,30 @@ def migrate(url: str, revision: str = "head") -> None:
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrated once per run, with the personas; each test gets its own copy."""
-    path = tmp_path_factory.mktemp("template") / "vanguard.db"
+    url = COPIES.empty(tmp_path_factory.mktemp("template"))
     with pytest.MonkeyPatch.context() as monkeypatch:
-        use_database(monkeypatch, f"sqlite:///{path}")
-        migrate(f"sqlite:///{path}")
+        use_database(monkeypatch, url)
+        migrate(url)
         with Session(get_engine()) as session:
             factories.personas(session)
         get_engine().dispose()
-    return str(path)
+    return url
 
 
 @pytest.fixture
 def database_url(template_database, tmp_path, monkeypatch) -> Iterator[str]:
-    path = tmp_path / "vanguard.db"
-    shutil.copy(template_database, path)
-    url = f"sqlite:///{path}"
+    yield from database_copy(template_database, tmp_path, monkeypatch)
+
+
+def database_copy(source: str, folder, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A copy of ``source`` the app uses until the test ends, then dropped."""
+    url = COPIES.copy(source, folder)
     use_database(monkeypatch, url)
     yield url
     get_engine().dispose()
     get_engine.cache_clear()
     get_settings.cache_clear()
+    COPIES.drop(url)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ Pages answer a caller who is not signed in with a redirect to the login page, th
 """
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,7 +17,6 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.core import clock
-from app.core.config import get_settings
 from app.core.db import get_engine
 from app.core.middleware import CSRF_COOKIE
 from app.core.security import sign
@@ -49,7 +47,8 @@ from app.models.auth import SessionKind
 from app.services import calculations, imports, leaflets, reports
 from app.services.auth import open_session
 from app.services.parameters import effective_parameters
-from tests.conftest import use_database
+from tests.conftest import database_copy, use_database
+from tests.databases import COPIES
 from tests.factories import (
     assign,
     household,
@@ -430,29 +429,23 @@ def build_world(session: Session) -> tuple[dict, dict]:
 
 
 @pytest.fixture(scope="module")
-def world(template_database, tmp_path_factory) -> World:
+def world(template_database, tmp_path_factory) -> Iterator[World]:
     """Built once per module on a copy of the personas' database; each test starts from a
     copy of it (``database_url`` below)."""
-    path = tmp_path_factory.mktemp("access") / "vanguard.db"
-    shutil.copy(template_database, path)
+    url = COPIES.copy(template_database, tmp_path_factory.mktemp("access"))
     with pytest.MonkeyPatch.context() as monkeypatch:
-        use_database(monkeypatch, f"sqlite:///{path}")
+        use_database(monkeypatch, url)
         with Session(get_engine()) as session:
             ours, theirs = build_world(session)
         get_engine().dispose()
-    return World(str(path), ours, theirs)
+        get_engine.cache_clear()
+    yield World(url, ours, theirs)
+    COPIES.drop(url)
 
 
 @pytest.fixture
 def database_url(world, tmp_path, monkeypatch) -> Iterator[str]:
-    path = tmp_path / "vanguard.db"
-    shutil.copy(world.path, path)
-    url = f"sqlite:///{path}"
-    use_database(monkeypatch, url)
-    yield url
-    get_engine().dispose()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    yield from database_copy(world.path, tmp_path, monkeypatch)
 
 
 # --- calling as a role -------------------------------------------------------------------------

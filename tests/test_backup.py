@@ -16,7 +16,11 @@ from app.main import app
 from app.models import AuditEvent, Household
 from app.services import audit
 from tests.conftest import migrate, sign_in, use_database
+from tests.databases import ON_POSTGRES
 from tests.factories import household
+
+# SQLite's online backup; PostgreSQL is backed up with pg_dump.
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="the SQLite database file")
 
 
 def count(session: Session, model) -> int:

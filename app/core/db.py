@@ -20,11 +20,34 @@ def make_engine(url: str) -> Engine:
     # end up waiting for a connection held by a request that is itself waiting for a thread.
     # PostgreSQL's max_connections must cover workers × (POOL_SIZE + OVERFLOW).
     pool = {"pool_size": POOL_SIZE, "max_overflow": OVERFLOW}
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **pool)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **pool)
-    event.listen(engine, "connect", _sqlite_pragmas)
+    if url.startswith("sqlite"):
+        sqlite = {"check_same_thread": False, "timeout": 15}
+        engine = create_engine(url, connect_args=sqlite, **pool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **pool)
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
+
+
+def _without_nul(_connection, _cursor, statement, parameters, _context, executemany):
+    """PostgreSQL refuses text holding a NUL character, SQLite stores it; no one types one (only
+    a fuzzer or an attacker sends it), so both databases get the text without it."""
+    if executemany:
+        return statement, [_cleaned(row) for row in parameters]
+    return statement, _cleaned(parameters)
+
+
+def _cleaned(parameters):
+    if isinstance(parameters, dict):
+        return {name: _no_nul(value) for name, value in parameters.items()}
+    if isinstance(parameters, list | tuple):
+        return type(parameters)(_no_nul(value) for value in parameters)
+    return parameters
+
+
+def _no_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
