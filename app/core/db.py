@@ -1,6 +1,6 @@
 """The one way to get a database session."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from functools import lru_cache
 from typing import Annotated
 
@@ -30,19 +30,22 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _without_nul(_connection, _cursor, statement, parameters, _context, executemany):
+def _without_nul(_connection, _cursor, statement, parameters, _context, _executemany):
     """PostgreSQL refuses text holding a NUL character, SQLite stores it; no one types one (only
     a fuzzer or an attacker sends it), so both databases get the text without it."""
-    if executemany:
-        return statement, [_cleaned(row) for row in parameters]
     return statement, _cleaned(parameters)
 
 
 def _cleaned(parameters):
-    if isinstance(parameters, dict):
+    """One statement's parameters (a mapping or a sequence) or several statements' (a sequence
+    of those), with the same shape."""
+    if isinstance(parameters, Mapping):
         return {name: _no_nul(value) for name, value in parameters.items()}
     if isinstance(parameters, list | tuple):
-        return type(parameters)(_no_nul(value) for value in parameters)
+        rows = (
+            _cleaned(v) if isinstance(v, Mapping | list | tuple) else _no_nul(v) for v in parameters
+        )
+        return type(parameters)(rows)
     return parameters
 
 
