@@ -117,8 +117,11 @@ def screenshot_on_failure(page: Page, name: str) -> Iterator[None]:
 _ALL_PAGES_KEPT = """async () => {
   if (!(await caches.has("pages"))) return false;
   const { urls } = await (await fetch("/offline/urls")).json();
-  const kept = await (await caches.open("pages")).keys();
-  return kept.length === urls.length;
+  const pages = await caches.open("pages");
+  for (const url of urls) {
+    if (!(await pages.match(url, { ignoreVary: true }))) return false;
+  }
+  return true;
 }"""
 
 
