@@ -1,12 +1,11 @@
 """Cutting worklists: leads assign households to the members of their teams, in bulk by filter
 or by ticked rows, reassign, unassign, move a member's whole list, and open claim pools."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
 from app.core import clock
-from app.core.config import get_settings
 from app.core.i18n import N_
 from app.domain.codes import RegionLevel, Role
 from app.domain.validation import Invalid
@@ -193,7 +192,7 @@ def release_idle_claims(session: Session, today: date) -> int:
     released = 0
     for team in session.exec(select(Team)):
         since = today - timedelta(days=team.claim_idle_days)
-        cutoff = datetime.combine(since, time(), tzinfo=get_settings().zone)
+        cutoff = clock.start_of(since)
         members = select(TeamMembership.user_id).where(TeamMembership.team_id == team.id)
         idle = session.exec(
             select(Household).where(

@@ -3,14 +3,13 @@ with app.services.audit.record alone, and nothing here changes or removes a row.
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.core import clock
-from app.core.config import get_settings
 from app.core.i18n import Gettext
 from app.domain.audit import ACTION_LABELS, compact
 from app.domain.validation import whole_number
@@ -55,7 +54,7 @@ def _day(text: str | None) -> datetime | None:
         day = datetime.strptime((text or "").strip(), "%Y-%m-%d").date()
     except ValueError:
         return None
-    return datetime.combine(day, time(), tzinfo=get_settings().zone)
+    return clock.start_of(day)
 
 
 @dataclass

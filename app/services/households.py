@@ -3,14 +3,13 @@ API, the importer and tests all go through these functions."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exists, func, or_
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app.core import clock, crypto
-from app.core.config import get_settings
 from app.core.i18n import N_
 from app.domain import people as rules
 from app.domain.audit import changes
@@ -243,7 +242,7 @@ def plan_list_condition(plan_list: PlanList, today: date) -> ColumnElement[bool]
 
 
 def _stale(today: date) -> ColumnElement[bool]:
-    cutoff = datetime.combine(rules.stale_since(today), time(), tzinfo=get_settings().zone)
+    cutoff = clock.start_of(rules.stale_since(today))
     return or_(col(Household.verified_at).is_(None), col(Household.verified_at) < cutoff)
 
 

@@ -4,13 +4,11 @@ penalised: a lead looks into a flag and marks it reviewed with a note."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core import clock
-from app.core.config import get_settings
 from app.core.i18n import N_, Message
 from app.domain import quality
 from app.domain.codes import Channel, FlagKind, Role, StepKind
@@ -130,18 +128,11 @@ def _raised(session: Session, member_ids: list[int], period: Period) -> dict[int
     }
 
 
-def _bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period's first moment and the first moment after it, in business time."""
-    zone = get_settings().zone
-    after = period.end + timedelta(days=1)
-    return datetime.combine(period.start, time(), zone), datetime.combine(after, time(), zone)
-
-
 def _visit_facts(
     session: Session, member_ids: list[int], period: Period
 ) -> dict[int, list[VisitFact]]:
     """Each member's visits in the period (the visits they recorded)."""
-    start, end = _bounds(period)
+    start, end = clock.days(period.start, period.end)
     query = select(
         Visit.recorded_by_id,
         Visit.household_id,
@@ -168,7 +159,7 @@ def _people_steps(
     """For each member, the people given a calculation step on their visits in the period,
     with what was done for each of them by anyone up to the period's end (a step counts at
     its visit's time)."""
-    start, end = _bounds(period)
+    start, end = clock.days(period.start, period.end)
     given = (
         select(Visit.recorded_by_id, VisitStep.person_id)
         .join(Visit, col(Visit.id) == VisitStep.visit_id)

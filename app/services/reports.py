@@ -7,7 +7,7 @@ and its townships. Who reads: admins every report; a lead the published reports 
 region, the regions above it and those below it, and the drafts they could have issued."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from app.core import clock
-from app.core.config import get_settings
 from app.core.i18n import N_
 from app.domain.codes import RegionLevel, ReportStatus, Role
 from app.domain.metrics import Period
@@ -28,7 +27,7 @@ from app.domain.reports import (
     rank_units,
 )
 from app.domain.validation import Invalid
-from app.models import FollowUp, Household, Region, Report, Team, TeamMembership, User, Visit
+from app.models import FollowUp, Household, Region, Report, Team, User, Visit
 from app.services import audit, dashboard, regions, statistics, work_metrics
 
 # Units of each level a report ranks: counties (and 市本级) for the city, townships for a
@@ -277,24 +276,11 @@ def _households(session: Session, unit: Unit) -> ColumnElement[bool]:
     """The unit's households: a region's by village, a team's by its members' assignments."""
     if unit.team is None:
         return col(Household.village_id).in_(regions.subtree_ids(session, unit.region.id))
-    members = (
-        select(TeamMembership.user_id)
-        .join(User, col(User.id) == TeamMembership.user_id)
-        .where(TeamMembership.team_id == unit.team.id, User.role == Role.member)
-    )
-    return col(Household.assignee_id).in_(members)
-
-
-def _bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period's first and the next period's first moment, business time, as UTC."""
-    zone = get_settings().zone
-    start = datetime.combine(period.start, time(), zone)
-    end = datetime.combine(date.fromordinal(period.end.toordinal() + 1), time(), zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return work_metrics.team_households(unit.team)
 
 
 def _households_worked(session: Session, households: ColumnElement[bool], period: Period) -> int:
-    start, end = _bounds(period)
+    start, end = clock.days(period.start, period.end)
     query = (
         select(func.count(func.distinct(Visit.household_id)))
         .join(Household, col(Household.id) == Visit.household_id)

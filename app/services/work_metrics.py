@@ -213,14 +213,19 @@ def _counts(row, keys: tuple[str, ...]) -> Counter[str]:
 # --- a team's or a member's figures, counted live ------------------------------------------------
 
 
-def team_work(session: Session, team: Team, period: Period, today: date) -> WorkMetrics:
-    """The households assigned to the team's members."""
+def team_households(team: Team) -> ColumnElement[bool]:
+    """A condition on Household rows: those assigned to the team's members."""
     members = (
         select(TeamMembership.user_id)
         .join(User, col(User.id) == TeamMembership.user_id)
         .where(TeamMembership.team_id == team.id, User.role == Role.member)
     )
-    return live_work(session, col(Household.assignee_id).in_(members), period, today)
+    return col(Household.assignee_id).in_(members)
+
+
+def team_work(session: Session, team: Team, period: Period, today: date) -> WorkMetrics:
+    """The households assigned to the team's members."""
+    return live_work(session, team_households(team), period, today)
 
 
 def member_work(session: Session, member: User, period: Period, today: date) -> WorkMetrics:
