@@ -3,17 +3,18 @@ source and confidence (待核实 when unconfirmed), and new dated figures."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser
 from app.domain.validation import Invalid
 from app.services import parameters
 
-router = APIRouter(prefix="/admin/parameters")
+router = Router(prefix="/admin/parameters")
 
 
 def _page(request: Request, session: SessionDep, **extra):

@@ -3,12 +3,13 @@ move one member's whole list to another."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.i18n import N_
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import require_role
 from app.domain.codes import Role
@@ -16,7 +17,7 @@ from app.domain.validation import Invalid, whole_number
 from app.models import User
 from app.services import assignments, households, regions
 
-router = APIRouter(prefix="/assign")
+router = Router(prefix="/assign")
 
 Lead = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 NO_ONE = N_("No one (unassign)")

@@ -1,11 +1,12 @@
 """The admin's audit log: who did what and when, filtered, paged and exported. Read-only: the
 app has no route that changes or removes an audit row."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.i18n import gettext_for
+from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import AdminUser
 from app.domain.audit import ACTION_LABELS, compact
@@ -13,7 +14,7 @@ from app.domain.validation import whole_number
 from app.routes.files import attachment
 from app.services import audit_log
 
-router = APIRouter(prefix="/admin/audit")
+router = Router(prefix="/admin/audit")
 
 
 @router.get("")

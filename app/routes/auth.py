@@ -3,19 +3,20 @@
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.i18n import gettext_for
 from app.core.middleware import csrf_cookie_header
+from app.core.routing import Router
 from app.core.security import new_token, sign
 from app.core.templating import render, request_locale
 from app.deps import SESSION_COOKIE, OptionalUser, client_address, session_token
 from app.models.auth import SessionKind
 from app.services.auth import LoginRefused, authenticate, close_session, open_session
 
-router = APIRouter()
+router = Router()
 
 
 def safe_next(target: str | None) -> str:

@@ -4,12 +4,13 @@ paper visits dated the day the sheet was walked (app.services.back_entry)."""
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import FORM_FIELDS, found_or_404, require_role
 from app.domain.codes import Role
@@ -20,7 +21,7 @@ from app.services.back_entry import SheetEntry
 
 PATH = "/worklist/sheet/entry"
 
-router = APIRouter()
+router = Router()
 
 Keyer = Annotated[User, Depends(require_role(Role.member, Role.lead))]
 

@@ -3,10 +3,11 @@ and a cadre's report of their own upgrade (confirmed by the lead like any other 
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import found_or_404, require_role
 from app.domain.codes import Role
@@ -14,7 +15,7 @@ from app.domain.validation import Invalid
 from app.models import Region, User
 from app.services import enrolment, home
 
-router = APIRouter(prefix="/cadres")
+router = Router(prefix="/cadres")
 
 Overseer = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 Cadre = Annotated[User, Depends(require_role(Role.cadre))]

@@ -5,12 +5,13 @@ person by the teams."""
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.i18n import N_
+from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import LoginRequired, OptionalUser, found_or_404, require_role
 from app.domain.codes import Role
@@ -23,7 +24,7 @@ from app.services.calculations import CalculatorForm
 from app.services.calculator_view import Words
 from app.services.parameters import effective_parameters
 
-router = APIRouter(prefix="/calculator")
+router = Router(prefix="/calculator")
 
 Saver = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
 

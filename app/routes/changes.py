@@ -3,11 +3,12 @@ themselves) reported, or say why not."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.i18n import N_
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import found_or_404, require_role
 from app.domain.codes import Role
@@ -15,7 +16,7 @@ from app.domain.validation import Invalid
 from app.models import EnrolmentChange, User
 from app.services import enrolment
 
-router = APIRouter(prefix="/changes")
+router = Router(prefix="/changes")
 
 Decider = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 

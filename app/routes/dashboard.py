@@ -4,11 +4,12 @@ Admins see any unit (the city first), a lead their region and the units below it
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.i18n import gettext_for
+from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import found_or_404, require_role
 from app.domain.codes import Role
@@ -18,7 +19,7 @@ from app.models import Region, User
 from app.routes.files import attachment
 from app.services import dashboard, exports
 
-router = APIRouter(prefix="/dashboard")
+router = Router(prefix="/dashboard")
 
 Viewer = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 WRITERS = {"xlsx": exports.as_xlsx, "csv": exports.as_csv}

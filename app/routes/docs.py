@@ -1,10 +1,11 @@
 """The OpenAPI explorer at /docs, served from static/ (no CDN, no inline script)."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
+from app.core.routing import Router
 from app.core.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/docs")

@@ -3,17 +3,18 @@ suggests for each outcome and each reason nobody was reached."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser
 from app.domain.validation import Invalid
 from app.domain.visits import DEFAULT_FOLLOW_UP_DAYS
 from app.services import follow_ups
 
-router = APIRouter(prefix="/admin/follow-ups")
+router = Router(prefix="/admin/follow-ups")
 
 
 async def typed_days(request: Request) -> dict[str, str]:

@@ -2,18 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.i18n import supported
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import CurrentUser, OptionalUser
 from app.models import Role
 from app.routes.auth import safe_next
 from app.services import accounts, home
 
-router = APIRouter()
+router = Router()
 
 # A member's home is their worklist, a lead's their team view (the worklists issue).
 HOME_PAGES = {Role.member: "/worklist", Role.lead: "/team"}

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
@@ -17,7 +18,7 @@ from app.models import Household, User
 from app.routes.files import attachment
 from app.services import exports, households, regions, scope, visit_views
 
-router = APIRouter(prefix="/households")
+router = Router(prefix="/households")
 
 Registrar = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 Editor = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]

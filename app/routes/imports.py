@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import (
-    APIRouter,
     BackgroundTasks,
     Depends,
     File,
@@ -16,6 +15,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import select
 
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import found_or_404, require_role
 from app.domain.codes import Role
@@ -25,7 +25,7 @@ from app.models import ImportJob, ImportReview, User
 from app.routes.files import attachment
 from app.services import exports, imports, scope
 
-router = APIRouter(prefix="/imports")
+router = Router(prefix="/imports")
 
 Importer = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 Reviewer = Annotated[User, Depends(require_role(Role.admin))]

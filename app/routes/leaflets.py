@@ -4,12 +4,13 @@ share and print pages, and the personal calculation sheet shared by an expiring 
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app import labels
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import AdminUser, CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
@@ -19,7 +20,7 @@ from app.services import leaflets, scope
 from app.services.leaflets import LeafletForm
 from app.services.parameters import effective_parameters
 
-router = APIRouter()
+router = Router()
 
 Sharer = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
 PAPER_SIZES = ("a4", "a5")

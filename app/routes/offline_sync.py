@@ -6,18 +6,19 @@ again, which works only while she is still signed in."""
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.deps import require_role
 from app.domain.codes import Role
 from app.models import User
 from app.models.auth import SessionKind
 from app.services.auth import open_session
 
-router = APIRouter()
+router = Router()
 
 Recorder = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
 

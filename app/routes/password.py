@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 
 from app.core.db import SessionDep
 from app.core.middleware import csrf_cookie_header
+from app.core.routing import Router
 from app.core.security import new_token
 from app.core.templating import render
 from app.deps import SESSION_COOKIE, CurrentUser
@@ -13,7 +14,7 @@ from app.domain.passwords import MIN_LENGTH
 from app.domain.validation import Invalid
 from app.services import accounts
 
-router = APIRouter(prefix="/account/password")
+router = Router(prefix="/account/password")
 
 
 @router.get("")

@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
@@ -16,7 +17,7 @@ from app.models import Household, Person, User
 from app.routes.households import Editor, ScopedHousehold, show_household
 from app.services import households, scope
 
-router = APIRouter()
+router = Router()
 
 Revealer = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
 

@@ -7,18 +7,19 @@ import json
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import APP_DIR, STATIC_DIR, render, static_url
 from app.deps import require_role
 from app.domain.codes import Role
 from app.models import User
 from app.services.offline_copies import offline_urls
 
-router = APIRouter()
+router = Router()
 
 Staff = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
 

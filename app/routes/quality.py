@@ -3,11 +3,12 @@ marked reviewed with a note. Nothing is penalised automatically."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import found_or_404, require_role
 from app.domain import quality as rules
@@ -17,7 +18,7 @@ from app.domain.validation import Invalid, whole_number
 from app.models import User
 from app.services import quality
 
-router = APIRouter(prefix="/quality")
+router = Router(prefix="/quality")
 
 Reviewer = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 PAGE = "quality/page.html"

@@ -5,12 +5,13 @@ image, a PDF page and a spreadsheet."""
 from contextlib import suppress
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.i18n import gettext_for
+from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import found_or_404, require_role
 from app.domain.codes import ReportStatus, Role
@@ -20,7 +21,7 @@ from app.models import Region, Report, User
 from app.routes.files import attachment
 from app.services import exports, quality, report_documents, report_views, reports
 
-router = APIRouter(prefix="/reports")
+router = Router(prefix="/reports")
 
 Reader = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 

@@ -3,12 +3,13 @@ importing the social insurance system's reports."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import File, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from app import labels
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser
 from app.domain.imports import MAX_BYTES, UnreadableFile
@@ -16,7 +17,7 @@ from app.domain.targets import year_asked
 from app.routes.files import attachment
 from app.services import statistics, targets
 
-router = APIRouter(prefix="/admin/statistics")
+router = Router(prefix="/admin/statistics")
 
 
 @router.get("")

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser, found_or_404
 from app.domain.targets import as_typed, year_asked
@@ -14,7 +15,7 @@ from app.domain.validation import Invalid, whole_number
 from app.models import Metric, RegionLevel, Target
 from app.services import regions, targets
 
-router = APIRouter(prefix="/admin/targets")
+router = Router(prefix="/admin/targets")
 
 
 def target_or_404(session: SessionDep, target_id: int) -> Target:

@@ -3,12 +3,13 @@ households, team members and claim pools; who is incomplete and why; which leafl
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.i18n import N_
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import require_role
 from app.domain.codes import Role
@@ -16,7 +17,7 @@ from app.domain.validation import Invalid, whole_number
 from app.models import Region, Team, User
 from app.services import accounts, assignments, leaflet_usage, regions, worklists
 
-router = APIRouter(prefix="/team")
+router = Router(prefix="/team")
 
 Lead = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 

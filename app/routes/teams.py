@@ -2,17 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser
 from app.domain.codes import RegionLevel
 from app.domain.validation import Invalid, whole_number
 from app.services import accounts, regions
 
-router = APIRouter(prefix="/admin/teams")
+router = Router(prefix="/admin/teams")
 
 
 def _page(request: Request, session: SessionDep, **extra):

@@ -2,17 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser, found_or_404
 from app.domain.validation import Invalid, whole_number
 from app.models import User
 from app.services import accounts, regions
 
-router = APIRouter(prefix="/admin/users")
+router = Router(prefix="/admin/users")
 
 
 def user_or_404(session: SessionDep, user_id: int) -> User:

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from app.core import clock
 from app.core.config import get_settings
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import found_or_404, require_role
 from app.domain.codes import OutcomeCode, Role, StepKind, VisitSource
@@ -32,7 +33,7 @@ from app.models import (
 from app.services import scope, visit_views, visits
 from app.services.parameters import tiers_on_offer
 
-router = APIRouter()
+router = Router()
 
 Recorder = Annotated[User, Depends(require_role(Role.admin, Role.lead, Role.member))]
 

@@ -1,8 +1,7 @@
 """The JSON API under /api/v1 (contract: shared/reference/api.md). Bearer tokens only: the API
 never reads the browser's session cookie, so it needs no CSRF token."""
 
-from fastapi import APIRouter
-
+from app.core.routing import Router
 from app.routes.api import (
     accounts,
     audit,
@@ -17,7 +16,7 @@ from app.routes.api import (
     worklists,
 )
 
-router = APIRouter(prefix="/api/v1")
+router = Router(prefix="/api/v1")
 router.include_router(accounts.router)
 router.include_router(regions.router)
 router.include_router(households.router)
