@@ -8,7 +8,7 @@ PORT ?= $(or $(VANGUARD_PORT),8000)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-pg test-fast lint bench messages system-deps clean backup restore
+.PHONY: run serve test test-pg test-fast lint bench messages system-deps clean backup restore
 
 run: $(VENV)/.runtime $(CATALOGS)
 	@[ -n "$$VANGUARD_CJK_FONT" ] || bash scripts/system-deps.sh fonts-noto-cjk \
@@ -20,6 +20,17 @@ run: $(VENV)/.runtime $(CATALOGS)
 	@echo "  Demo logins (password vanguard-demo): admin, lead1, lead2, member1, member2, cadre1"
 	@echo ""
 	VANGUARD_HOST=$(HOST) VANGUARD_PORT=$(PORT) $(BIN)/python -m app.cli serve
+
+# Production-style: PostgreSQL (VANGUARD_DATABASE_URL), migrations, then VANGUARD_WORKERS uvicorn
+# processes (default: one per core) sharing nothing but the database. VANGUARD_ENV=production
+# needs VANGUARD_SECRET_KEY and VANGUARD_ID_KEY. The first admin: python -m app.cli create-user.
+serve: $(VENV)/.runtime $(CATALOGS)
+	@case "$${VANGUARD_DATABASE_URL:-$$DATABASE_URL}" in postgresql*) ;; *) \
+		echo "make serve runs against PostgreSQL: set VANGUARD_DATABASE_URL=postgresql+psycopg://user:password@host/db" >&2; \
+		echo "(make run serves the demo on SQLite)" >&2; exit 2;; esac
+	$(BIN)/python -m app.cli migrate
+	VANGUARD_ENV=$${VANGUARD_ENV:-production} VANGUARD_WORKERS=$${VANGUARD_WORKERS:-$$(nproc)} \
+		VANGUARD_HOST=$(HOST) VANGUARD_PORT=$(PORT) $(BIN)/python -m app.cli serve
 
 test: $(VENV)/.dev $(CATALOGS) system-deps
 	$(BIN)/ruff check .

@@ -92,16 +92,27 @@ def backup(args: argparse.Namespace) -> None:
 def serve(_args: argparse.Namespace) -> None:
     import uvicorn
 
-    from app.core.access_log import strip_query_strings
+    uvicorn.run("app.main:app", **server_options())
+
+
+def server_options() -> dict:
+    """How `serve` runs uvicorn (the benchmark serves its hello-world the same way): uvloop and
+    httptools, VANGUARD_WORKERS processes sharing nothing but the database, the access log
+    without query strings in each. Behind a reverse proxy, X-Forwarded-For/-Proto give the real
+    address (throttling) and scheme (Secure cookies, HSTS); uvicorn trusts them from
+    FORWARDED_ALLOW_IPS only."""
+    from app.core.access_log import logging_config
 
     settings = get_settings()
-    # Behind a reverse proxy, X-Forwarded-For/-Proto give the real address (throttling) and
-    # scheme (Secure cookies, HSTS); uvicorn trusts them from FORWARDED_ALLOW_IPS only.
-    config = uvicorn.Config(
-        "app.main:app", host=settings.host, port=settings.port, proxy_headers=True
-    )
-    strip_query_strings()  # after uvicorn has configured its loggers
-    uvicorn.Server(config).run()
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.workers,
+        "loop": "uvloop",
+        "http": "httptools",
+        "proxy_headers": True,
+        "log_config": logging_config(),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,8 +1,11 @@
 """The application factory: middleware, static files, routers and error pages."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from psycopg.errors import NumericValueOutOfRange
@@ -11,8 +14,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
+from app.core.config import get_settings
 from app.core.i18n import N_, gettext_for
 from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware, hardening_headers
+from app.core.routing import Router
 from app.core.templating import STATIC_DIR, render, request_locale
 from app.deps import LoginRequired, verify_csrf
 from app.routes import (
@@ -67,14 +72,24 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
+@asynccontextmanager
+async def _threads(_app: FastAPI) -> AsyncIterator[None]:
+    """Routes that wait on the database share settings.threads threads: no more than the pool
+    has connections, and few enough not to spend the process's time passing the GIL around."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
+    yield
+
+
 def create_app() -> FastAPI:
-    app = FastAPI(title="Vanguard API", version="1", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Vanguard API", version="1", docs_url=None, redoc_url=None, lifespan=_threads
+    )
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CSRFCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
 
-    pages = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+    pages = Router(dependencies=[Depends(verify_csrf)], include_in_schema=False)
     for module in (
         auth,
         password,

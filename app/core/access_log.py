@@ -2,6 +2,9 @@
 personal data has no business in log files."""
 
 import logging
+from copy import deepcopy
+
+from uvicorn.config import LOGGING_CONFIG
 
 
 class WithoutQueryStrings(logging.Filter):
@@ -14,5 +17,14 @@ class WithoutQueryStrings(logging.Filter):
         return True
 
 
-def strip_query_strings() -> None:
-    logging.getLogger("uvicorn.access").addFilter(WithoutQueryStrings())
+def logging_config() -> dict:
+    """uvicorn's logging set-up with the filter on its access log. It is handed to uvicorn,
+    which applies it in every worker process it starts."""
+    config = deepcopy(LOGGING_CONFIG)
+    # Which worker process answered: several share the port.
+    config["formatters"]["access"]["fmt"] = (
+        '%(levelprefix)s [%(process)d] %(client_addr)s - "%(request_line)s" %(status_code)s'
+    )
+    config["filters"] = {"without_query_strings": {"()": WithoutQueryStrings}}
+    config["handlers"]["access"]["filters"] = ["without_query_strings"]
+    return config

@@ -1,6 +1,8 @@
 """The one settings object. Every variable is prefixed ``VANGUARD_``."""
 
+import os
 import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -26,6 +28,12 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes (`python -m app.cli serve`), and threads in each for the routes that
+    # wait on the database; each thread may hold one pooled connection (plus DB_OVERFLOW), so
+    # PostgreSQL's max_connections must cover workers × (threads + db_overflow).
+    workers: int = Field(default=1, ge=1)
+    threads: int = Field(default=40, ge=1)
+    db_overflow: int = Field(default=10, ge=0)
     session_idle_minutes: int = 120
     session_max_hours: int = 12
     token_hours: int = 12
@@ -59,15 +67,25 @@ class Settings(BaseSettings):
 
 
 def _dev_key(name: str) -> str:
-    """A key generated on the first dev run and kept under data/ so restarts keep sessions valid."""
+    """A key generated on the first dev run and kept under data/ so restarts keep sessions
+    valid. Created exclusively: server processes starting together all read the one written."""
     path = DATA_DIR / f".{name}"
-    if path.exists():
-        return path.read_text().strip()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_urlsafe(32))
+    except FileExistsError:
+        pass
+    return _written(path)
+
+
+def _written(path: Path) -> str:
+    """The key, once its writer has finished writing it."""
+    for _ in range(100):
+        if key := path.read_text().strip():
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it and start again")
 
 
 @lru_cache

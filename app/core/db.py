@@ -11,15 +11,13 @@ from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
 
-POOL_SIZE = 40
-OVERFLOW = 10
-
 
 def make_engine(url: str) -> Engine:
-    # At least as many connections as worker threads (anyio's 40): with fewer, every thread can
-    # end up waiting for a connection held by a request that is itself waiting for a thread.
-    # PostgreSQL's max_connections must cover workers × (POOL_SIZE + OVERFLOW).
-    pool = {"pool_size": POOL_SIZE, "max_overflow": OVERFLOW}
+    # At least as many connections as worker threads (settings.threads): with fewer, every
+    # thread can end up waiting for a connection held by a request that is itself waiting for
+    # a thread.
+    settings = get_settings()
+    pool = {"pool_size": settings.threads, "max_overflow": settings.db_overflow}
     if url.startswith("sqlite"):
         sqlite = {"check_same_thread": False, "timeout": 15}
         engine = create_engine(url, connect_args=sqlite, **pool)
