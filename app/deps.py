@@ -5,7 +5,7 @@ that may never use a route gets 403; objects outside a user's scope are looked u
 scoping helpers that answer 404.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
@@ -59,13 +59,15 @@ def released(session: Session, user: User | None) -> User | None:
     return user
 
 
-def optional_user(request: Request, session: SessionDep) -> User | None:
+async def optional_user(request: Request, session: SessionDep) -> User | None:
+    """On the event loop, not in a worker thread: one indexed query (a write at most once a
+    minute) costs less than the trip to a thread and back, on every request (bench/README.md)."""
     user = released(session, resolve_session(session, session_token(request), SessionKind.web))
     request.state.user = user
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
         raise LoginRequired
     return user
@@ -75,8 +77,8 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_role(*roles: Role) -> Callable[[User], User]:
-    def check(user: CurrentUser) -> User:
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, N_("You do not have access to this page.")
@@ -109,8 +111,8 @@ def api_user(
 ApiUser = Annotated[User, Depends(api_user)]
 
 
-def api_role(*roles: Role) -> Callable[[User], User]:
-    def check(user: ApiUser) -> User:
+def api_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    async def check(user: ApiUser) -> User:
         if user.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, N_("Your role may not use this."))
         return user

@@ -3,26 +3,29 @@
 from typing import Annotated
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.routing import Router
 from app.core.templating import render
 from app.deps import require_role
 from app.domain.codes import Role
 from app.models import User
 from app.services import assignments, walk_sheets, worklists
 
-router = APIRouter(prefix="/worklist")
+router = Router(prefix="/worklist")
 
 Member = Annotated[User, Depends(require_role(Role.member))]
 SEARCH_COOKIE = "vg_worklist"
 
 
 @router.get("")
-def worklist_page(request: Request, session: SessionDep, user: Member, q: str | None = None):
-    """The search a member typed is remembered (per phone) until they clear it."""
+async def worklist_page(request: Request, session: SessionDep, user: Member, q: str | None = None):
+    """The search a member typed is remembered (per phone) until they clear it. The most used
+    page runs on the event loop: a few indexed queries bounded by one member's list cost less
+    than the trip to a worker thread and back (bench/README.md)."""
     remembered = unquote(request.cookies.get(SEARCH_COOKIE, ""))
     query = remembered if q is None else q.strip()[:60]
     entries = worklists.worklist(session, user, clock.today(), query)
@@ -30,7 +33,7 @@ def worklist_page(request: Request, session: SessionDep, user: Member, q: str | 
         "entries": entries,
         "counts": worklists.section_counts(entries),
         "q": query,
-        "claimable": len(assignments.claimable(session, user)),
+        "claimable": assignments.claimable_count(session, user),
     }
     block = "worklist_rows" if request.headers.get("hx-request") else None
     response = render(request, "worklist/worklist.html", context, block=block)

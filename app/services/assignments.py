@@ -2,8 +2,10 @@
 or by ticked rows, reassign, unassign, move a member's whole list, and open claim pools."""
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlmodel import Session, col, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam
+from sqlmodel import Session, col, func, select
 
 from app.core import clock
 from app.core.i18n import N_
@@ -156,14 +158,25 @@ def pools(session: Session, team: Team) -> list[Region]:
 
 def claimable(session: Session, member: User) -> list[Household]:
     """Unassigned households in the pools of the member's team."""
-    team_ids = select(TeamMembership.team_id).where(TeamMembership.user_id == member.id)
+    query = select(Household).where(_claimable(member.id))
+    order = (Household.village_id, Household.village_group, Household.address)
+    return list(session.exec(query.order_by(*order)))
+
+
+def claimable_count(session: Session, member: User) -> int:
+    """Asked on every look at the worklist: the statement is built once."""
+    return session.exec(_claimable_count(), params={"member_id": member.id}).one()
+
+
+@cache
+def _claimable_count():
+    return select(func.count()).where(_claimable(bindparam("member_id")))
+
+
+def _claimable(member_id: int | BindParameter[int]) -> ColumnElement[bool]:
+    team_ids = select(TeamMembership.team_id).where(TeamMembership.user_id == member_id)
     villages = select(ClaimPool.village_id).where(col(ClaimPool.team_id).in_(team_ids))
-    query = (
-        select(Household)
-        .where(col(Household.village_id).in_(villages), col(Household.assignee_id).is_(None))
-        .order_by(Household.village_id, Household.village_group, Household.address)
-    )
-    return list(session.exec(query))
+    return col(Household.village_id).in_(villages) & col(Household.assignee_id).is_(None)
 
 
 def claim(session: Session, household_id: int, *, member: User) -> bool:

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, select
 
 from app.core import clock
@@ -110,14 +111,15 @@ def open_session(session: Session, user: User, kind: SessionKind) -> tuple[str, 
 
 
 def resolve_session(session: Session, token: str | None, kind: SessionKind) -> User | None:
-    """The active user behind a token, or None when it is unknown, idle too long or expired."""
+    """The active user behind a token, or None when it is unknown, idle too long or expired.
+    One query on every request: the session and its user are read together."""
     if not token:
         return None
-    auth_session = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == token_digest(token))
-    ).first()
-    if auth_session is None or auth_session.kind != kind:
+    params = {"token_hash": token_digest(token), "kind": kind}
+    found = session.exec(_session_with_user(), params=params).first()
+    if found is None:
         return None
+    user, auth_session = found
     now = clock.now()
     idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
     idle = kind == SessionKind.web and now - auth_session.last_seen_at > idle_limit
@@ -125,8 +127,7 @@ def resolve_session(session: Session, token: str | None, kind: SessionKind) -> U
         session.delete(auth_session)
         session.commit()
         return None
-    user = session.get(User, auth_session.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - auth_session.last_seen_at > timedelta(minutes=1):
         # Touch at most once a minute: a write on every request would serialise SQLite.
@@ -134,6 +135,19 @@ def resolve_session(session: Session, token: str | None, kind: SessionKind) -> U
         session.add(auth_session)
         session.commit()
     return user
+
+
+@cache
+def _session_with_user():
+    """Built once: it runs on every request."""
+    return (
+        select(User, AuthSession)
+        .join(AuthSession, col(AuthSession.user_id) == User.id)
+        .where(
+            AuthSession.token_hash == bindparam("token_hash"),
+            AuthSession.kind == bindparam("kind"),
+        )
+    )
 
 
 def close_session(session: Session, token: str | None) -> None:

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import reduce
+from functools import lru_cache, reduce
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
 
 from app.domain.codes import NotReachedReason, StepKind
@@ -105,13 +105,20 @@ def _three_ones_done():
 
 def _eligible_progress(session: Session, member: User, today: date) -> dict[int, tuple[int, int]]:
     """Per household of the member: its eligible people and their steps of the three ones."""
-    query = (
+    rows = session.exec(_progress_query(today), params={"member_id": member.id})
+    return {household: (eligible, done) for household, eligible, done in rows}
+
+
+@lru_cache(maxsize=4)
+def _progress_query(today: date):
+    """Built once a day (the eligible ages move with it), run for every member: building a
+    statement costs more than running it."""
+    return (
         select(Person.household_id, func.count(), _three_ones_done())
         .join(Household, col(Household.id) == Person.household_id)
-        .where(Household.assignee_id == member.id, eligible_condition(today))
+        .where(Household.assignee_id == bindparam("member_id"), eligible_condition(today))
         .group_by(Person.household_id)
     )
-    return {household: (eligible, done) for household, eligible, done in session.exec(query)}
 
 
 CHUNK = 500  # household ids per query: the database limits how many values one query binds
@@ -128,32 +135,8 @@ def _contact_facts(
 def worklist(session: Session, member: User, today: date, q: str = "") -> list[WorklistEntry]:
     """The member's households in priority order, optionally narrowed by a quick search. A few
     queries for the whole list, however long: it is read on slow phones."""
-    on_list = exists().where(Person.household_id == Household.id, _on_any_plan_list(today))
-    people = select(func.count()).where(Person.household_id == Household.id)
-    head = (
-        select(Person.name)
-        .where(Person.household_id == Household.id)
-        .order_by((Person.relation != "head"), Person.id)
-        .limit(1)
-    )
-    head_phone = head.with_only_columns(Person.phone).where(col(Person.phone).is_not(None))
-    query = (
-        select(
-            Household,
-            Region.name,
-            on_list,
-            people.scalar_subquery(),
-            head.scalar_subquery(),
-            head_phone.scalar_subquery(),
-        )
-        .join(Region, col(Region.id) == Household.village_id)
-        .where(Household.assignee_id == member.id)
-    )
-    if q:
-        pattern = f"%{q}%"
-        named = exists().where(Person.household_id == Household.id, col(Person.name).like(pattern))
-        query = query.where(or_(col(Household.address).like(pattern), named))
-    rows = session.exec(query).all()
+    params = {"member_id": member.id, "pattern": f"%{q}%"}
+    rows = session.exec(_worklist_query(today, bool(q)), params=params).all()
     contacts = dict(_contact_facts(session, [row[0].id for row in rows]))
     progress = _eligible_progress(session, member, today)
     entries = {}
@@ -182,6 +165,38 @@ def worklist(session: Session, member: User, today: date, q: str = "") -> list[W
         )
     ordered = prioritise([entry.facts for entry in entries.values()], today)
     return [_placed(entries[facts.household_id], where) for facts, where in ordered]
+
+
+@lru_cache(maxsize=8)
+def _worklist_query(today: date, searching: bool):
+    """Built once a day per shape (the plan lists' ages move with the day), run for every
+    member's every look at their list."""
+    on_list = exists().where(Person.household_id == Household.id, _on_any_plan_list(today))
+    people = select(func.count()).where(Person.household_id == Household.id)
+    head = (
+        select(Person.name)
+        .where(Person.household_id == Household.id)
+        .order_by((Person.relation != "head"), Person.id)
+        .limit(1)
+    )
+    head_phone = head.with_only_columns(Person.phone).where(col(Person.phone).is_not(None))
+    query = (
+        select(
+            Household,
+            Region.name,
+            on_list,
+            people.scalar_subquery(),
+            head.scalar_subquery(),
+            head_phone.scalar_subquery(),
+        )
+        .join(Region, col(Region.id) == Household.village_id)
+        .where(Household.assignee_id == bindparam("member_id"))
+    )
+    if not searching:
+        return query
+    pattern = bindparam("pattern")
+    named = exists().where(Person.household_id == Household.id, col(Person.name).like(pattern))
+    return query.where(or_(col(Household.address).like(pattern), named))
 
 
 def _placed(entry: WorklistEntry, where: Section) -> WorklistEntry:
