@@ -51,13 +51,12 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Speed against the issues' goals, each printing measured vs goal and ok or MISS; not part of
-# `make test`. The dashboard one builds a city-scale database once (minutes) under $TMPDIR.
-bench: $(VENV)/.dev system-deps
-	$(BIN)/python bench/import_rows.py
-	$(BIN)/python bench/pension_compare.py
-	$(BIN)/python bench/dashboard_metrics.py
-	$(BIN)/python bench/member_bytes.py
+# Speed against the issues' goals: every benchmark under bench/, then one table (figure, goal,
+# ok or MISS). Not part of `make test`. Builds a city-scale database once (minutes) under $TMPDIR;
+# wrk (Debian) loads the server, a throwaway PostgreSQL cluster serves the PostgreSQL figures.
+bench: $(VENV)/.dev $(CATALOGS) system-deps
+	bash scripts/system-deps.sh wrk
+	$(BIN)/python bench/run.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

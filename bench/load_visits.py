@@ -13,11 +13,8 @@ import argparse
 import asyncio
 import os
 import random
-import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,18 +28,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PASSWORD = "load-test-password"
+from bench.serving import PASSWORD, Member, Server, prepare  # noqa: E402
+
 HOUSEHOLDS_PER_MEMBER = 3
 ATTEMPT_TIMEOUT = 10.0  # seconds one send may take before the member sends it again
 GRACE = 30.0  # seconds after the run for visits still being retried
 RETRIED = {408, 429, 500, 502, 503, 504}  # answers a member sends again; other 4xx are errors
-
-
-@dataclass
-class Member:
-    username: str
-    households: list[tuple[int, int]]  # (household id, a person in it)
-    token: str = ""
 
 
 @dataclass
@@ -61,125 +52,11 @@ class Figures:
 # --- the database ------------------------------------------------------------------------------
 
 
-def prepare(members: int) -> list[Member]:
-    """A migrated database with demo regions and teams, ``members`` member accounts in Lee's
-    township (one password hash, copied) and HOUSEHOLDS_PER_MEMBER households each."""
-    from sqlmodel import Session, select
-
-    from app.cli import migrate
-    from app.core import clock
-    from app.core.db import get_engine
-    from app.core.security import hash_password
-    from app.demo import generate_households, load_demo
-    from app.models import Household, Person, Region, RegionLevel, Role, Team, TeamMembership, User
-
-    migrate(None)
-    with Session(get_engine()) as session:
-        load_demo(session, households=0)
-        township = session.exec(select(Region).where(Region.name == "北城街道")).one()
-        villages = session.exec(select(Region).where(Region.level == RegionLevel.village)).all()
-        team = session.exec(select(Team).order_by(Team.id)).first()
-        wanted = 2 * members * HOUSEHOLDS_PER_MEMBER  # a few synthetic households have no one
-        generate_households(session, list(villages), wanted, seed=12)
-        password_hash, now = hash_password(PASSWORD), clock.now()
-        accounts = [
-            User(
-                username=f"load{number:03d}",
-                display_name=f"压测队员{number}",
-                password_hash=password_hash,
-                role=Role.member,
-                region_id=township.id,
-                created_at=now,
-            )
-            for number in range(members)
-        ]
-        session.add_all(accounts)
-        session.flush()
-        session.add_all(TeamMembership(team_id=team.id, user_id=a.id) for a in accounts)
-        first_person: dict[int, int] = {}
-        for household_id, person_id in session.exec(
-            select(Person.household_id, Person.id).order_by(Person.id)
-        ):
-            first_person.setdefault(household_id, person_id)
-        homes = [
-            home
-            for home in session.exec(select(Household).order_by(Household.id))
-            if home.id in first_person
-        ]
-        prepared = []
-        for index, account in enumerate(accounts):
-            own = homes[index * HOUSEHOLDS_PER_MEMBER : (index + 1) * HOUSEHOLDS_PER_MEMBER]
-            for home in own:
-                home.assignee_id = account.id
-            prepared.append(Member(account.username, [(h.id, first_person[h.id]) for h in own]))
-        session.commit()
-    get_engine().dispose()
-    return prepared
-
-
 def stored_visits(database: Path) -> dict[str, int]:
     """How many times each client UUID is stored."""
     with closing(sqlite3.connect(database)) as connection:
         rows = connection.execute("SELECT client_uuid, count(*) FROM visit GROUP BY client_uuid")
         return dict(rows.fetchall())
-
-
-# --- the server --------------------------------------------------------------------------------
-
-
-class Server:
-    """uvicorn on loopback in its own process group, so SIGKILL takes its workers too."""
-
-    def __init__(self, port: int, workers: int, log: Path) -> None:
-        self.port, self.workers, self.log = port, workers, log
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> float:
-        """Starts it and answers how long it took to answer /api/v1/health."""
-        started = time.perf_counter()
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host=127.0.0.1",
-            f"--port={self.port}",
-            f"--workers={self.workers}",
-            "--log-level=warning",
-        ]
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
-            )
-        while time.perf_counter() - started < 60:
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return time.perf_counter() - started
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError(f"the server did not start: see {self.log}")
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- the members -------------------------------------------------------------------------------
@@ -338,8 +215,8 @@ def main() -> None:
         VANGUARD_SECRET_KEY="load-test",
         VANGUARD_ID_KEY="load-test",
     )
-    members = prepare(args.members)
-    server = Server(free_port(), args.workers, folder / "server.log")
+    members = prepare(args.members, HOUSEHOLDS_PER_MEMBER)
+    server = Server(folder / "server.log", args.workers)
     try:
         server.start()
         outcome = asyncio.run(run(server, members, args.seconds, args.kill))

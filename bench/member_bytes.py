@@ -10,21 +10,24 @@ run lets the worker in and reports apart what it adds in the background (the app
 installs and the copies of the member's pages it keeps for reading offline); that is paid
 once, on good signal, and is not part of the goal.
 
-    python bench/member_bytes.py
+    python bench/member_bytes.py [--figures FILE]
 """
 
+import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import BrowserContext, Page, Request, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.goals import Figure, arguments, report  # noqa: E402
+from bench.serving import Server  # noqa: E402
+
 GOAL_KB = 80.0
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {
@@ -41,41 +44,12 @@ ALL_PAGES_KEPT = """async () => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(database: Path, port: int) -> subprocess.Popen:
-    """A migrated database with the demo data, then uvicorn on it."""
-    env = {**os.environ, "VANGUARD_DATABASE_URL": f"sqlite:///{database}"}
+def serve_demo(folder: Path) -> Server:
+    """A migrated database with the demo data, then the server on it."""
+    os.environ["VANGUARD_DATABASE_URL"] = f"sqlite:///{folder / 'vanguard.db'}"
     for command in ("migrate", "demo"):
-        subprocess.run([sys.executable, "-m", "app.cli", command], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/api/v1/health", timeout=1)
-            return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("uvicorn did not start")
+        subprocess.run([sys.executable, "-m", "app.cli", command], cwd=ROOT, check=True)
+    return Server(folder / "server.log")
 
 
 class Wire:
@@ -125,33 +99,27 @@ def measure(browser, server: str, service_workers: str) -> Wire:
 
 
 def main() -> None:
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        server_process = start_server(Path(tmp) / "vanguard.db", port)
-        server = f"http://127.0.0.1:{port}"
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
-                )
-                flow = measure(browser, server, "block")
-                worker = measure(browser, server, "allow")
-                browser.close()
-        finally:
-            server_process.terminate()
-            server_process.wait(timeout=10)
-    kb = flow.received / 1024
-    verdict = "ok" if kb <= GOAL_KB else "MISS"
-    print(
-        f"member flow, cold cache: {kb:.1f} KB over the wire in {flow.requests} requests"
-        f" (goal ≤ {GOAL_KB:g} KB): {verdict}"
-    )
+    args = arguments(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]))
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serve_demo(Path(tmp)) as server,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
+        )
+        flow = measure(browser, server.url, "block")
+        worker = measure(browser, server.url, "allow")
+        browser.close()
     background = (worker.received - flow.received) / 1024
     print(
-        f"  with the service worker: {worker.received / 1024:.1f} KB in {worker.requests}"
+        f"with the service worker: {worker.received / 1024:.1f} KB in {worker.requests}"
         f" requests, {background:.1f} KB of them in the background (the app shell and the"
         " offline copies of the member's pages, not part of the goal)"
     )
+    how = f"{flow.requests} requests, gzip, service worker blocked"
+    figure = Figure("member flow, cold cache", flow.received / 1024, "KB", GOAL_KB, False, how)
+    report([figure], args.figures)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ One comparison = the person's current resident tier, the next tiers up of the ti
 the flexible-worker options at 60/100/150/200/300 %, with the marginal break-even of each
 against the current tier. Prints the median of many runs and "ok" or "MISS" against the goal.
 
-    .venv/bin/python bench/pension_compare.py [runs]
+    .venv/bin/python bench/pension_compare.py [--runs 500] [--figures FILE]
 """
 
+import argparse
 import statistics
 import sys
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.domain.pension import Person, compare, default_parameters, standard_options
+from bench.goals import Figure, arguments, report
 
 GOAL_MS = 5.0
 CALC_YEAR = 2026
@@ -31,21 +33,23 @@ PERSON = Person(
 )
 
 
-def main(runs: int) -> None:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=500)
+    args = arguments(parser)
     options = standard_options(CALC_YEAR, current_tier=300)
     default_parameters()  # loading the data file once is not part of a comparison
     timings = []
-    for _ in range(runs):
+    for _ in range(args.runs):
         started = time.perf_counter()
         compare(CALC_YEAR, PERSON, options)
         timings.append((time.perf_counter() - started) * 1000)
     median = statistics.median(timings)
-    verdict = "ok" if median <= GOAL_MS else "MISS"
-    print(
-        f"pension compare: {len(options)} options, median {median:.2f} ms over {runs} runs"
-        f" (goal ≤ {GOAL_MS:g} ms): {verdict}"
+    how = f"{len(options)} options, median of {args.runs} runs"
+    report(
+        [Figure("pension comparison (算一笔账)", median, "ms", GOAL_MS, False, how)], args.figures
     )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+    main()

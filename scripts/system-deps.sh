@@ -2,7 +2,8 @@
 # Installs the Debian packages Vanguard needs when they are missing — the ones named, or all:
 #   chromium        the real browser Playwright drives (Playwright's own download is unreachable)
 #   fonts-noto-cjk  so Chinese renders in report PDFs/images and screenshots, not empty boxes
-#   postgresql      for the PostgreSQL smoke test (scripts/with-postgres.sh)
+#   postgresql      for the PostgreSQL suite (scripts/with-postgres.sh)
+#   wrk             the load generator of `make bench` (asked for by name only)
 # Usage: scripts/system-deps.sh [package …]   (`make run` asks for fonts-noto-cjk only)
 set -euo pipefail
 
