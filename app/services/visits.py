@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, bindparam, or_
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, or_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from app.core import clock
@@ -365,42 +364,45 @@ def contact_facts(session: Session, household_ids: list[int]) -> dict[int, Conta
     its latest visit."""
     if not household_ids:
         return {}
-    last_contacts, follow_ups = _contact_queries()
-    params = {"household_ids": household_ids}
-    contacted = {
-        h: clock.local(moment).date() for h, moment in session.exec(last_contacts, params=params)
-    }
-    following = dict(session.exec(follow_ups, params=params).all())
-    return {
-        h: ContactFacts(contacted.get(h), following.get(h)) for h in set(contacted) | set(following)
-    }
+    rows = session.exec(_contact_query(), params={"household_ids": household_ids})
+    facts = {h: contact_facts_of(moment, due) for h, moment, due in rows}
+    return {h: fact for h, fact in facts.items() if fact != ContactFacts()}
+
+
+def contact_facts_of(last_contact: datetime | None, follow_up_on: date | None) -> ContactFacts:
+    """The facts from what contact_columns() read."""
+    contacted = clock.local(last_contact).date() if last_contact else None
+    return ContactFacts(contacted, follow_up_on)
 
 
 @cache
-def _contact_queries():
-    """Built once, run on every worklist: building these costs more than running them."""
+def _contact_query():
+    """Built once, run for every household page: building it costs more than running it."""
     households = bindparam("household_ids", expanding=True)
-    last = (
-        select(Visit.household_id, func.max(Visit.occurred_at))
-        .where(col(Visit.household_id).in_(households), col(Visit.reached).is_(True))
-        .group_by(Visit.household_id)
+    return select(Household.id, *contact_columns()).where(col(Household.id).in_(households))
+
+
+def contact_columns() -> tuple[ScalarSelect, ScalarSelect]:
+    """For the Household row of the query around them: the moment of its last visit that
+    reached someone, and the due day of the follow-up set on its latest visit."""
+    last = select(func.max(Visit.occurred_at)).where(
+        Visit.household_id == Household.id, col(Visit.reached).is_(True)
     )
     latest_visit = (
         select(Visit.id)
-        .where(Visit.household_id == FollowUp.household_id)
+        .where(Visit.household_id == Household.id)
         .order_by(col(Visit.occurred_at).desc(), col(Visit.id).desc())
         .limit(1)
-        .correlate(FollowUp)  # the outer follow-up's household, not the one counted below
+        .correlate(Household)  # two levels out: not found on its own
         .scalar_subquery()
     )
-    on_latest = aliased(FollowUp)
-    latest_follow_up = (
-        select(func.max(on_latest.id)).where(on_latest.visit_id == latest_visit).scalar_subquery()
+    due = (
+        select(FollowUp.due_on)
+        .where(FollowUp.visit_id == latest_visit)
+        .order_by(col(FollowUp.id).desc())
+        .limit(1)
     )
-    due = select(FollowUp.household_id, FollowUp.due_on).where(
-        col(FollowUp.household_id).in_(households), FollowUp.id == latest_follow_up
-    )
-    return last, due
+    return last.scalar_subquery(), due.scalar_subquery()
 
 
 def latest_outcomes(session: Session, person_ids: list[int]) -> dict[int, Outcome]:

@@ -40,7 +40,13 @@ from app.services.assignments import assignable_members, teams_led_by
 from app.services.households import plan_list_condition
 from app.services.regions import subtree_ids
 from app.services.scope import visible_households
-from app.services.visits import ContactFacts, contact_facts, eligible_condition
+from app.services.visits import (
+    ContactFacts,
+    contact_columns,
+    contact_facts,
+    contact_facts_of,
+    eligible_condition,
+)
 
 
 @dataclass
@@ -103,24 +109,6 @@ def _three_ones_done():
     return reduce(operator.add, (_counted(done) for done in three_ones_conditions().values()))
 
 
-def _eligible_progress(session: Session, member: User, today: date) -> dict[int, tuple[int, int]]:
-    """Per household of the member: its eligible people and their steps of the three ones."""
-    rows = session.exec(_progress_query(today), params={"member_id": member.id})
-    return {household: (eligible, done) for household, eligible, done in rows}
-
-
-@lru_cache(maxsize=4)
-def _progress_query(today: date):
-    """Built once a day (the eligible ages move with it), run for every member: building a
-    statement costs more than running it."""
-    return (
-        select(Person.household_id, func.count(), _three_ones_done())
-        .join(Household, col(Household.id) == Person.household_id)
-        .where(Household.assignee_id == bindparam("member_id"), eligible_condition(today))
-        .group_by(Person.household_id)
-    )
-
-
 CHUNK = 500  # household ids per query: the database limits how many values one query binds
 
 
@@ -133,24 +121,13 @@ def _contact_facts(
 
 
 def worklist(session: Session, member: User, today: date, q: str = "") -> list[WorklistEntry]:
-    """The member's households in priority order, optionally narrowed by a quick search. A few
-    queries for the whole list, however long: it is read on slow phones."""
+    """The member's households in priority order, optionally narrowed by a quick search. One
+    query for the whole list, however long: it is read on slow phones."""
     params = {"member_id": member.id, "pattern": f"%{q}%"}
     rows = session.exec(_worklist_query(today, bool(q)), params=params).all()
-    contacts = dict(_contact_facts(session, [row[0].id for row in rows]))
-    progress = _eligible_progress(session, member, today)
     entries = {}
-    for household, village, listed, count, head_name, phone in rows:
-        contact = contacts.get(household.id, ContactFacts())
-        eligible, done = progress.get(household.id, (0, 0))
-        facts = HouseholdFacts(
-            household_id=household.id,
-            follow_up_on=contact.follow_up_on,
-            last_contact=contact.last_contact,
-            on_plan_list=bool(listed),
-            village_group=household.village_group,
-            address=household.address,
-        )
+    for household, village, listed, count, head_name, phone, *contact, eligible, done in rows:
+        facts = contact_facts_of(*contact)
         entries[household.id] = WorklistEntry(
             household=household,
             section=Section.new,
@@ -159,9 +136,16 @@ def worklist(session: Session, member: User, today: date, q: str = "") -> list[W
             phone=household.phone or phone,
             people_count=count,
             eligible_count=eligible,
-            facts=facts,
+            facts=HouseholdFacts(
+                household_id=household.id,
+                follow_up_on=facts.follow_up_on,
+                last_contact=facts.last_contact,
+                on_plan_list=bool(listed),
+                village_group=household.village_group,
+                address=household.address,
+            ),
             three_ones_done=done,
-            overdue=overdue(contact.follow_up_on, today),
+            overdue=overdue(facts.follow_up_on, today),
         )
     ordered = prioritise([entry.facts for entry in entries.values()], today)
     return [_placed(entries[facts.household_id], where) for facts, where in ordered]
@@ -180,6 +164,10 @@ def _worklist_query(today: date, searching: bool):
         .limit(1)
     )
     head_phone = head.with_only_columns(Person.phone).where(col(Person.phone).is_not(None))
+    eligible = select(func.count()).where(
+        Person.household_id == Household.id, eligible_condition(today)
+    )
+    done = eligible.with_only_columns(_three_ones_done())
     query = (
         select(
             Household,
@@ -188,6 +176,9 @@ def _worklist_query(today: date, searching: bool):
             people.scalar_subquery(),
             head.scalar_subquery(),
             head_phone.scalar_subquery(),
+            *contact_columns(),
+            eligible.scalar_subquery(),
+            done.scalar_subquery(),
         )
         .join(Region, col(Region.id) == Household.village_id)
         .where(Household.assignee_id == bindparam("member_id"))
