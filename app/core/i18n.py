@@ -47,14 +47,15 @@ Gettext = Callable[..., str]
 def gettext_for(locale: str) -> Gettext:
     """A ``_`` that translates and then fills %(name)s placeholders from keywords (or takes a
     Message that carries its own values)."""
-    catalog = translations(supported(locale))
+    gettext = translations(supported(locale)).gettext
 
     def _(message: str | Message, **values: object) -> str:
         if isinstance(message, Message):
             message, values = message.text, {**message.values, **values}
-        text = catalog.gettext(message)
+        if not values:  # most calls: a page's labels
+            return gettext(message)
         filled = {k: _(v) if isinstance(v, Message) else v for k, v in values.items()}
-        return text % filled if values else text
+        return gettext(message) % filled
 
     return _
 

@@ -30,8 +30,7 @@ async def worklist_page(request: Request, session: SessionDep, user: Member, q: 
     query = remembered if q is None else q.strip()[:60]
     entries = worklists.worklist(session, user, clock.today(), query)
     context = {
-        "entries": entries,
-        "counts": worklists.section_counts(entries),
+        "sections": worklists.by_section(entries),
         "q": query,
         "claimable": assignments.claimable_count(session, user),
     }

@@ -195,9 +195,12 @@ def _placed(entry: WorklistEntry, where: Section) -> WorklistEntry:
     return entry
 
 
-def section_counts(entries: list[WorklistEntry]) -> dict[Section, int]:
-    counts = Counter(entry.section for entry in entries)
-    return {where: counts.get(where, 0) for where in Section}
+def by_section(entries: list[WorklistEntry]) -> dict[Section, list[WorklistEntry]]:
+    """The list cut into its sections, each in priority order (every section present)."""
+    sections: dict[Section, list[WorklistEntry]] = {where: [] for where in Section}
+    for entry in entries:
+        sections[entry.section].append(entry)
+    return sections
 
 
 def etag(entries: list[WorklistEntry]) -> str:
