@@ -263,6 +263,23 @@ def test_refresh_counts_a_new_visit(db, city):
     assert after.follow_ups_overdue == 0  # the new visit set no follow-up
 
 
+def test_a_request_reading_several_figures_refreshes_once_until_it_writes(db, city, monkeypatch):
+    refreshes = []
+    real_refresh = work_metrics.refresh
+    monkeypatch.setattr(
+        work_metrics, "refresh", lambda *a, **k: refreshes.append(1) or real_refresh(*a, **k)
+    )
+    township = region_named(db, "北城街道")
+    work_of(db, "瓦窑村")
+    work_metrics.children_work(db, township, YEAR, TODAY)
+    work_metrics.monthly_trend(db, township, 2026, TODAY)
+    assert len(refreshes) == 1
+
+    visit(db, city.zhaos, [city.zhao], "2026-06-14", steps=three_ones(city.zhao))
+    assert work_of(db, "瓦窑村").people_contacted == 5
+    assert len(refreshes) == 2
+
+
 def test_refresh_counts_an_edited_person(db, city):
     work_of(db, "瓦窑村")
     form = households.form_for(db, city.li).model_copy(update={"insurance_status": "receiving"})

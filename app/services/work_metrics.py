@@ -33,7 +33,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, Table, case, delete, func, insert, literal, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -95,7 +106,7 @@ ID_SETTLE = {"postgresql": SETTLE}
 def region_work(session: Session, region: Region, period: Period, today: date) -> WorkMetrics:
     """The region's figures (every household in its villages), the summaries brought up to
     date first: each of these functions refreshes, so callers never read stale sums."""
-    refresh(session, today)
+    _up_to_date(session, today)
     tallies = _summed(session, _villages_of(session, [region]), period, today)
     return work_metrics(tallies[region.id], period)
 
@@ -104,7 +115,7 @@ def children_work(
     session: Session, region: Region, period: Period, today: date
 ) -> list[tuple[Region, WorkMetrics]]:
     """The units directly below the region in display order (a village has none)."""
-    refresh(session, today)
+    _up_to_date(session, today)
     below = regions.children(session, region.id)
     tallies = _summed(session, _villages_of(session, below), period, today)
     return [(child, work_metrics(tallies[child.id], period)) for child in below]
@@ -114,7 +125,7 @@ def monthly_trend(
     session: Session, region: Region, year: int, today: date
 ) -> list[tuple[date, WorkMetrics]]:
     """Each month of the year up to the current one (app.domain.metrics.monthly_work)."""
-    refresh(session, today)
+    _up_to_date(session, today)
     months = months_to_date(year, today)
     if not months:
         return []
@@ -364,6 +375,23 @@ def _day(moment: datetime) -> date:
 
 
 # --- keeping the summaries current ---------------------------------------------------------------
+
+
+_REFRESHED = "work_summaries_as_of"
+
+
+def _up_to_date(session: Session, today: date) -> None:
+    """Refresh once per database session (a request) until it commits something new: a
+    dashboard reads several figures, and on PostgreSQL every refresh reads the last
+    ID_SETTLE's rows again."""
+    if session.info.get(_REFRESHED) != today:
+        refresh(session, today)
+        session.info[_REFRESHED] = today
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    session.info.pop(_REFRESHED, None)
 
 
 def refresh(session: Session, today: date | None = None, *, rebuild: bool = False) -> int:
