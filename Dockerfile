@@ -1,6 +1,7 @@
 # Vanguard: the app with its compiled catalogs; migrates the database, then serves.
 # Configure with VANGUARD_* variables (README.md); VANGUARD_SECRET_KEY and VANGUARD_ID_KEY are
-# required in production, and VANGUARD_DATABASE_URL should point at PostgreSQL.
+# required in production, and VANGUARD_DATABASE_URL should point at PostgreSQL; VANGUARD_WORKERS
+# server processes (default 1: or one container per core).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
