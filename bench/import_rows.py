@@ -1,7 +1,8 @@
-"""Import speed: a 100 000-row CSV of synthetic people, checked (dry run) and committed into a
-fresh SQLite database. Goal: at least 20 000 rows a second for the commit.
+"""Import speed (issue 13): a CSV of synthetic people (GB18030, as Chinese Excel saves it) is
+checked (dry run) and then committed into a fresh SQLite database, as an admin. Goal: at least
+20 000 rows a second, each time from the upload (reading the file) to the finished job.
 
-    python bench/import_rows.py [--rows 100000]
+    .venv/bin/python bench/import_rows.py [--rows 100000] [--figures FILE]
 """
 
 import argparse
@@ -15,6 +16,8 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.goals import Figure, arguments, report
 
 GOAL_ROWS_PER_SECOND = 20_000
 
@@ -64,10 +67,35 @@ def make_csv(rows: int) -> bytes:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description="Import speed: rows checked and committed.")
     parser.add_argument("--rows", type=int, default=100_000)
-    rows = parser.parse_args().rows
-    folder = tempfile.mkdtemp()
+    args = arguments(parser)
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
+        seconds, rows = timed_imports(Path(folder), args.rows)
+    detail = f"{args.rows:,}".replace(",", " ") + "-row CSV, SQLite"
+    figures = [
+        Figure(
+            "import: rows committed per second",
+            rows / seconds[False],
+            "rows/s",
+            GOAL_ROWS_PER_SECOND,
+            at_least=True,
+            detail=detail,
+        ),
+        Figure(
+            "import: rows checked per second (dry run)",
+            rows / seconds[True],
+            "rows/s",
+            GOAL_ROWS_PER_SECOND,
+            at_least=True,
+            detail=detail,
+        ),
+    ]
+    report(figures, args.figures)
+
+
+def timed_imports(folder: Path, rows: int) -> tuple[dict[bool, float], int]:
+    """Seconds for the dry run (True) and the commit (False) of the same file, and its rows."""
     os.environ.update(
         VANGUARD_DATABASE_URL=f"sqlite:///{folder}/bench.db",
         VANGUARD_SECRET_KEY="bench",
@@ -83,24 +111,23 @@ def main() -> None:
 
     migrate(None)
     content = make_csv(rows)
+    seconds = {}
     with Session(get_engine()) as session:
         load_demo(session, households=0)
         admin = session.exec(select(User).where(User.username == "admin")).one()
-        results = {}
         for dry_run in (True, False):
             started = time.perf_counter()
             job, table = imports.start(session, "bench.csv", content, admin, dry_run)
             job = imports.run(session, job, table, admin)
-            seconds = time.perf_counter() - started
-            results[dry_run] = (job.rows, job.valid, job.created, seconds)
-    for dry_run, (total, valid, created, seconds) in results.items():
-        rate = total / seconds
-        label = "dry run" if dry_run else "commit"
-        verdict = "ok" if rate >= GOAL_ROWS_PER_SECOND else "MISS"
-        print(
-            f"import {label}: {total} rows ({valid} valid, {created} created) "
-            f"in {seconds:.1f} s = {rate:,.0f} rows/s (goal ≥ {GOAL_ROWS_PER_SECOND:,}): {verdict}"
-        )
+            seconds[dry_run] = time.perf_counter() - started
+            label = "dry run" if dry_run else "commit"
+            print(
+                f"import {label}: {job.rows} rows, {job.valid} valid, {job.created} created, "
+                f"{seconds[dry_run]:.1f} s",
+                flush=True,
+            )
+    get_engine().dispose()
+    return seconds, job.rows
 
 
 if __name__ == "__main__":

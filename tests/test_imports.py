@@ -9,10 +9,27 @@ from python_calamine import CalamineWorkbook
 from sqlmodel import func, select
 
 from app.domain.codes import Role
-from app.models import AuditEvent, Household, ImportJob, ImportReview, Person
+from app.models import (
+    AuditEvent,
+    Household,
+    ImportJob,
+    ImportReview,
+    Person,
+    PersonKeyGroup,
+    PersonSubsidy,
+)
 from app.services import imports
 from tests.conftest import csrf_token
-from tests.factories import household, id_number, person, region, region_named, team, user
+from tests.factories import (
+    household,
+    id_number,
+    person,
+    region,
+    region_named,
+    team,
+    user,
+    user_named,
+)
 from tests.sheets import as_csv, as_xlsx, person_row
 
 WANG = id_number("530402", "19800101", 123)
@@ -80,6 +97,18 @@ def test_a_reimport_updates_people_without_doubling_them(as_user, db):
     [wang] = db.exec(select(Person)).all()
     assert wang.insurance_status == "employee_flexible"
     assert db.exec(select(ImportJob).order_by(ImportJob.id.desc())).first().updated == 1
+
+
+def test_a_reimport_replaces_key_groups_and_hardship_and_keeps_the_stored_number(as_user, db):
+    client = as_user("lee")
+    upload(client, as_csv([person_row(number=WANG, groups="4、7", subsidy="低保")]), dry_run=False)
+    stored = db.exec(select(Person.id_number_encrypted)).one()
+    upload(client, as_csv([person_row(number=WANG, groups="1", subsidy="")]), dry_run=False)
+    [wang] = db.exec(select(Person)).all()
+    assert db.exec(select(PersonKeyGroup.key_group)).all() == [1]
+    assert count(db, PersonSubsidy) == 0
+    assert (wang.version, wang.id_number_encrypted) == (2, stored), "one save, same ciphertext"
+    assert wang.verified_by_id == user_named(db, "lee").id
 
 
 def test_the_same_id_number_twice_in_one_file_is_a_row_error(as_user, db):

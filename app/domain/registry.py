@@ -3,6 +3,7 @@ into a stored value, or a message saying what is wrong with it."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -164,17 +165,32 @@ def _identifier(errors, name, parse, text, *args):
 
 
 def _code(errors, name, codes, text):
-    if text in codes.__members__:
-        return codes(text)
-    errors[name] = N_("Choose a value from the list.")
-    return None
+    member = _member(codes, text)
+    if member is None:
+        errors[name] = N_("Choose a value from the list.")
+    return member
+
+
+# Forms and imported lists repeat a few choices row after row: each is checked once (memoised).
+@lru_cache(maxsize=1024)
+def _member(codes, text: str):
+    return codes(text) if text in codes.__members__ else None
 
 
 def _key_groups(errors, typed: list[str]) -> frozenset[int]:
+    groups = _checked_key_groups(tuple(typed))
+    if groups is None:
+        errors["key_groups"] = N_("Choose key groups from the list.")
+        return frozenset()
+    return groups
+
+
+@lru_cache(maxsize=1024)
+def _checked_key_groups(typed: tuple[str, ...]) -> frozenset[int] | None:
     numbers = [whole_number(g) for g in typed]
     groups = frozenset(n for n in numbers if n is not None)
     if None in numbers or len(groups) != len(set(typed)) or not groups <= set(KEY_GROUPS):
-        errors["key_groups"] = N_("Choose key groups from the list.")
+        return None
     return groups
 
 
