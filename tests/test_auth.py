@@ -33,6 +33,16 @@ def test_unknown_user_gets_the_same_message_as_a_wrong_password(client):
     assert "用户名或密码错误" in response.text
 
 
+def test_a_name_longer_than_any_account_is_a_wrong_name_and_still_counts(client):
+    """PostgreSQL refuses to log more than the column holds (a fuzzer found the 500)."""
+    too_long = "पन्ह पन्ह त्र र्च कृकृ ड्ड न्हृे إلا بسم الله"
+    for _ in range(5):
+        response = sign_in(client, too_long, "whatever-password")
+        assert response.status_code == 400
+        assert "用户名或密码错误" in response.text
+    assert "失败次数过多" in sign_in(client, too_long, "whatever-password").text
+
+
 def test_usernames_are_not_case_sensitive(client):
     assert sign_in(client, "  MEI ").status_code == 303
 

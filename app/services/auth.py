@@ -16,6 +16,7 @@ from app.models import AuthSession, LoginAttempt, User
 from app.models.auth import SessionKind
 from app.services import audit
 
+USERNAME_LENGTH = LoginAttempt.__table__.c.username.type.length
 # Attempts older than this no longer matter to any throttling window and are dropped.
 ATTEMPTS_KEPT = timedelta(days=1)
 
@@ -44,9 +45,12 @@ class LoginRefused(Exception):
 def authenticate(session: Session, username: str, password: str, address: str) -> User:
     """The active user with these credentials, or LoginRefused (wrong, or throttled)."""
     username = username.strip().lower()
-    wait = _throttle_wait(session, username, address)
+    # A longer name is no account's; attempts are logged with what the column holds (PostgreSQL
+    # refuses more, where SQLite would keep it).
+    logged = username[:USERNAME_LENGTH]
+    wait = _throttle_wait(session, logged, address)
     if wait is not None:
-        audit.record(session, "login_throttled", username=username, address=address)
+        audit.record(session, "login_throttled", username=logged, address=address)
         session.commit()
         raise LoginRefused(N_("Too many failed attempts. Try again in %(minutes)s minutes."), wait)
     user = session.exec(select(User).where(User.username == username)).first()
@@ -54,9 +58,9 @@ def authenticate(session: Session, username: str, password: str, address: str) -
     ok = bool(user and valid and user.is_active)
     now = clock.now()
     session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPTS_KEPT))
-    session.add(LoginAttempt(username=username, address=address, at=now, succeeded=ok))
+    session.add(LoginAttempt(username=logged, address=address, at=now, succeeded=ok))
     audit.record(
-        session, "login" if ok else "login_failed", user=user, username=username, address=address
+        session, "login" if ok else "login_failed", user=user, username=logged, address=address
     )
     session.commit()
     if not ok:
