@@ -7,9 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exists, func, or_
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from app.core import clock, crypto
+from app.core.db import bulk_insert
 from app.core.i18n import N_
 from app.domain import people as rules
 from app.domain.audit import changes
@@ -385,7 +386,7 @@ def add_person(session: Session, household: Household, form: PersonForm, *, by: 
     )
     session.add(person)
     session.flush()
-    replace_links(session, person, values)
+    replace_links(session, [(person.id, values)])
     audit.record(
         session, "person_added", user=by, target=f"person:{person.id}", household=household.id
     )
@@ -406,7 +407,7 @@ def update_person(
         before, columns | _links_as_compared(values.key_groups, values.subsidy_categories)
     )
     _save(session, person, version, columns, by)
-    replace_links(session, person, values)
+    replace_links(session, [(person.id, values)])
     audit.record(session, "person_changed", user=by, target=f"person:{person.id}", fields=changed)
     return _commit(session, person)
 
@@ -486,16 +487,24 @@ def _refuse_duplicate(session: Session, number: str, person: Person | None) -> N
         raise DuplicateIdNumber(*found)
 
 
-def replace_links(session: Session, person: Person, values: PersonValues) -> None:
-    """The person's key groups and hardship categories become the checked values'."""
+def replace_links(session: Session, people: list[tuple[int, PersonValues]]) -> None:
+    """Each person's (id, checked values) key groups and hardship categories become the
+    values': one statement per table, for one person or an import's whole batch."""
+    ids = [person_id for person_id, _values in people]
     for table in (PersonKeyGroup, PersonSubsidy):
-        for link in session.exec(select(table).where(table.person_id == person.id)):
-            session.delete(link)
-    session.flush()
-    for group in values.key_groups:
-        session.add(PersonKeyGroup(person_id=person.id, key_group=group))
-    for category in values.subsidy_categories:
-        session.add(PersonSubsidy(person_id=person.id, category=category))
+        session.exec(delete(table).where(col(table.person_id).in_(ids)))
+    groups = [
+        {"person_id": person_id, "key_group": group}
+        for person_id, values in people
+        for group in values.key_groups
+    ]
+    subsidies = [
+        {"person_id": person_id, "category": category}
+        for person_id, values in people
+        for category in values.subsidy_categories
+    ]
+    bulk_insert(session, PersonKeyGroup, groups)
+    bulk_insert(session, PersonSubsidy, subsidies)
 
 
 def _save(session: Session, record, version: int, values: dict, by: User) -> None:

@@ -23,8 +23,6 @@ from app.models import (
     ImportJob,
     ImportReview,
     Person,
-    PersonKeyGroup,
-    PersonSubsidy,
     Region,
     User,
 )
@@ -343,11 +341,7 @@ def _update_people(
             f"UPDATE statement on table 'person' expected to update {len(rows)} row(s); "
             f"{matched} were matched."
         )
-    ids = [person_id for (person_id, _version), _row, _index in people]
-    for link in (PersonKeyGroup, PersonSubsidy):
-        links = link.__table__
-        session.connection().execute(links.delete().where(links.c.person_id.in_(ids)))
-    _insert_links(session, [(person_id, row.person) for (person_id, _v), row, _i in people])
+    replace_links(session, [(person_id, row.person) for (person_id, _v), row, _i in people])
 
 
 def _look_alikes(session: Session, rows: list[tuple[CheckedRow, int, str]]) -> dict[tuple, int]:
@@ -474,26 +468,7 @@ def _insert_people(
             )
         ).all()
     )
-    _insert_links(session, [(ids[index], row.person) for _household_id, row, index in people])
-
-
-def _insert_links(session: Session, people: list[tuple[int, PersonValues]]) -> None:
-    """The key groups and hardship categories of people (id, checked values)."""
-    groups = [
-        {"person_id": person_id, "key_group": group}
-        for person_id, values in people
-        for group in values.key_groups
-    ]
-    subsidies = [
-        {"person_id": person_id, "category": category}
-        for person_id, values in people
-        for category in values.subsidy_categories
-    ]
-    bulk_insert(session, PersonKeyGroup, groups)
-    bulk_insert(session, PersonSubsidy, subsidies)
-
-
-# --- the review queue ------------------------------------------------------------------------
+    replace_links(session, [(ids[index], row.person) for _household_id, row, index in people])
 
 
 def pending_reviews(session: Session, user: User) -> list[tuple[ImportReview, Person, Household]]:
@@ -518,7 +493,7 @@ def merge(session: Session, review: ImportReview, *, by: User) -> None:
     person.updated_at = person.verified_at = clock.now()
     person.verified_by_id = by.id
     session.add(person)
-    replace_links(session, person, values)
+    replace_links(session, [(person.id, values)])
     _decide(session, review, "merged", by)
 
 
