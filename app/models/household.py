@@ -11,10 +11,14 @@ from app.domain.codes import HouseholdKind, InsuranceStatus, Relation, SubsidyCa
 
 
 class Household(SQLModel, table=True):
-    # Imports group people into households by 户号, else by address, within a village.
+    # Imports group people into households by 户号, else by address, within a village. A claim
+    # pool counts the unassigned households of its villages, not every unassigned one; idle
+    # claims are found among a team's claims, not among everything its members hold.
     __table_args__ = (
         Index("ix_household_village_key", "village_id", "household_key"),
         Index("ix_household_village_address", "village_id", "address"),
+        Index("ix_household_village_assignee", "village_id", "assignee_id"),
+        Index("ix_household_assignee_claimed", "assignee_id", "claimed_at"),
     )
 
     @declared_attr
@@ -27,12 +31,12 @@ class Household(SQLModel, table=True):
     entity_name: str | None = Field(default=None, max_length=100)
     credit_code: str | None = Field(default=None, max_length=18, unique=True)
     address: str = Field(max_length=200)
-    village_id: int = Field(foreign_key="region.id", index=True)
+    village_id: int = Field(foreign_key="region.id")
     village_group: str = Field(default="", max_length=60)  # 村民小组, or 小区/楼栋/单元 in towns
     grid: str = Field(default="", max_length=60)  # 网格
     phone: str | None = Field(default=None, max_length=20)
     notes: str = Field(default="", max_length=1000)
-    assignee_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="user_account.id")
     claimed_at: datetime | None = None  # set when the assignee claimed it from a pool
     version: int = 1
     verified_at: datetime | None = None
