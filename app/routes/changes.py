@@ -12,7 +12,7 @@ from app.core.routing import Router
 from app.core.templating import render
 from app.deps import found_or_404, require_role
 from app.domain.codes import Role
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import EnrolmentChange, User
 from app.services import enrolment
 
@@ -28,35 +28,47 @@ def change_or_404(session: SessionDep, user: Decider, change_id: int) -> Enrolme
 ScopedChange = Annotated[EnrolmentChange, Depends(change_or_404)]
 
 
-def _page(request: Request, session: SessionDep, user: User, status_code: int = 200, **extra):
-    waiting, decided = enrolment.changes_to_review(session, user)
-    context = {"waiting": waiting, "decided": decided, "errors": {}, "notes": {}, **extra}
+# The page of waiting changes a decision was taken on, sent back by its form.
+Page = Annotated[str, Form()]
+
+
+def _page(
+    request: Request, session: SessionDep, user: User, page: str, status_code: int = 200, **extra
+):
+    review = enrolment.changes_to_review(session, user, whole_number(page) or 1)
+    context = {"review": review, "errors": {}, "notes": {}, **extra}
     return render(request, "changes/list.html", context, status_code=status_code)
 
 
-def _back():
-    return RedirectResponse("/changes", status_code=303)
+def _back(page: str):
+    """To the page the decision was taken on: the next changes waiting move up onto it."""
+    number = whole_number(page) or 1
+    return RedirectResponse(
+        f"/changes?page={number}" if number > 1 else "/changes", status_code=303
+    )
 
 
-def _conflict(request, session, user, message: str):
-    return _page(request, session, user, status_code=409, conflict=message)
+def _conflict(request, session, user, page: str, message: str):
+    return _page(request, session, user, page, status_code=409, conflict=message)
 
 
 @router.get("")
-def change_list(request: Request, session: SessionDep, user: Decider):
-    return _page(request, session, user)
+def change_list(request: Request, session: SessionDep, user: Decider, page: str = "1"):
+    return _page(request, session, user, page)
 
 
 @router.post("/{change_id}/confirm")
-def confirm_change(request: Request, session: SessionDep, user: Decider, change: ScopedChange):
+def confirm_change(
+    request: Request, session: SessionDep, user: Decider, change: ScopedChange, page: Page = "1"
+):
     try:
         enrolment.confirm(session, change, by=user)
     except enrolment.AlreadyDecided:
-        return _conflict(request, session, user, N_("This change was already decided."))
+        return _conflict(request, session, user, page, N_("This change was already decided."))
     except enrolment.RecordChanged:
         message = N_("Someone saved this person's record meanwhile: confirm again.")
-        return _conflict(request, session, user, message)
-    return _back()
+        return _conflict(request, session, user, page, message)
+    return _back(page)
 
 
 @router.post("/{change_id}/reject")
@@ -66,12 +78,13 @@ def reject_change(
     user: Decider,
     change: ScopedChange,
     note: Annotated[str, Form()] = "",
+    page: Page = "1",
 ):
     try:
         enrolment.reject(session, change, note, by=user)
     except Invalid as invalid:
         errors, notes = {change.id: invalid.errors}, {change.id: note}
-        return _page(request, session, user, 422, errors=errors, notes=notes)
+        return _page(request, session, user, page, 422, errors=errors, notes=notes)
     except enrolment.AlreadyDecided:
-        return _conflict(request, session, user, N_("This change was already decided."))
-    return _back()
+        return _conflict(request, session, user, page, N_("This change was already decided."))
+    return _back(page)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import case, or_, update
+from sqlalchemy import ColumnElement, True_, case, or_, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
@@ -32,6 +33,7 @@ EMPLOYEE_PENSION = (
 # What a cadre may report about themselves, the plan's measure (the employee pension) first.
 SELF_REPORTS = (OutcomeCode.join_flexible, OutcomeCode.raise_tier, OutcomeCode.join_resident)
 RECENT_DECISIONS = 50  # decided changes listed under the ones waiting
+PAGE_SIZE = 50  # changes waiting for a decision listed per page
 NOTE_LENGTH = 200
 OLDEST_EFFECTIVE = timedelta(days=366)
 FURTHEST_EFFECTIVE = timedelta(days=31)
@@ -58,57 +60,86 @@ class ChangeRow:
     decided_by: str
 
 
-def changes_to_review(session: Session, user: User) -> tuple[list[ChangeRow], list[ChangeRow]]:
-    """The changes of people the user may see: those waiting for a decision, oldest first,
-    and the latest decided ones, newest first."""
-    waiting = _rows(
-        session,
-        _in_scope(session, user)
-        .where(EnrolmentChange.status == ChangeStatus.reported)
-        .order_by(col(EnrolmentChange.reported_at), col(EnrolmentChange.id)),
+@dataclass(frozen=True)
+class ChangeReview:
+    """A page of the changes waiting for a decision, oldest first, of ``waiting_total`` in
+    all, and the latest decided ones, newest first."""
+
+    waiting: list[ChangeRow]
+    waiting_total: int
+    page: int
+    pages: int
+    decided: list[ChangeRow]
+
+
+def changes_to_review(session: Session, user: User, page: int = 1) -> ChangeReview:
+    """The changes of people the user may see. A city has tens of thousands waiting: they are
+    counted in SQL and listed a page at a time, and only the rows shown are read with their
+    person, household and village."""
+    seen = _changes_seen_by(session, user)
+    waiting = col(EnrolmentChange.status) == ChangeStatus.reported
+    total = session.exec(
+        select(func.count()).select_from(EnrolmentChange).where(waiting, seen)
+    ).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    oldest_first = (col(EnrolmentChange.reported_at), col(EnrolmentChange.id))
+    newest_first = (col(EnrolmentChange.decided_at).desc(), col(EnrolmentChange.id).desc())
+    return ChangeReview(
+        waiting=_rows(session, (waiting, seen), oldest_first, PAGE_SIZE, (page - 1) * PAGE_SIZE),
+        waiting_total=total,
+        page=page,
+        pages=pages,
+        decided=_rows(session, (~waiting, seen), newest_first, RECENT_DECISIONS),
     )
-    decided = _rows(
-        session,
-        _in_scope(session, user)
-        .where(EnrolmentChange.status != ChangeStatus.reported)
-        .order_by(col(EnrolmentChange.decided_at).desc(), col(EnrolmentChange.id).desc())
-        .limit(RECENT_DECISIONS),
-    )
-    return waiting, decided
 
 
 def change_for(session: Session, user: User, change_id: int) -> EnrolmentChange | None:
     """A change of someone the user may see, else None (answered as absent)."""
-    query = _in_scope(session, user).where(EnrolmentChange.id == change_id)
-    found = session.exec(query).first()
-    return found[0] if found else None
+    query = (
+        select(EnrolmentChange)
+        .join(Person, col(Person.id) == EnrolmentChange.person_id)
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(EnrolmentChange.id == change_id, visible_households(session, user))
+    )
+    return session.exec(query).first()
 
 
-def _in_scope(session: Session, user: User):
-    return (
+def _changes_seen_by(session: Session, user: User) -> ColumnElement[bool]:
+    """A condition on EnrolmentChange rows: the changes of people the user may see, as the
+    people of the visible households (read through the village and household indexes) rather
+    than a join, so that counting a lead's changes never looks up the person and household of
+    every change in the city. Seeing every household needs no condition at all."""
+    households = visible_households(session, user)
+    if isinstance(households, True_):
+        return households
+    people = (
+        select(Person.id)
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(households)
+    )
+    return col(EnrolmentChange.person_id).in_(people)
+
+
+def _rows(session: Session, where, order, limit: int, offset: int = 0) -> list[ChangeRow]:
+    """The changes meeting ``where`` in ``order``, ``limit`` from ``offset``, with who reported
+    and decided them: the rows are chosen by id first, and only they are joined."""
+    chosen = select(EnrolmentChange.id).where(*where).order_by(*order).offset(offset).limit(limit)
+    reporter, decider = aliased(User), aliased(User)
+    query = (
         select(EnrolmentChange, Person, Household, Region.name)
+        .add_columns(reporter.display_name, decider.display_name)
         .join(Person, col(Person.id) == EnrolmentChange.person_id)
         .join(Household, col(Household.id) == Person.household_id)
         .join(Region, col(Region.id) == Household.village_id)
-        .where(visible_households(session, user))
+        .join(reporter, col(reporter.id) == EnrolmentChange.reported_by_id)
+        .outerjoin(decider, col(decider.id) == EnrolmentChange.decided_by_id)
+        .where(col(EnrolmentChange.id).in_(chosen))
+        .order_by(*order)
     )
-
-
-def _rows(session: Session, query) -> list[ChangeRow]:
-    found = session.exec(query).all()
-    ids = {c.reported_by_id for c, *_ in found} | {c.decided_by_id for c, *_ in found}
-    who = select(User.id, User.display_name).where(col(User.id).in_(ids - {None}))
-    names = dict(session.exec(who).all())
     return [
-        ChangeRow(
-            change,
-            person,
-            household,
-            village,
-            reported_by=names[change.reported_by_id],
-            decided_by=names.get(change.decided_by_id, ""),
-        )
-        for change, person, household, village in found
+        ChangeRow(change, person, household, village, reported_by, decided_by or "")
+        for change, person, household, village, reported_by, decided_by in session.exec(query)
     ]
 
 
