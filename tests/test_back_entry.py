@@ -10,10 +10,22 @@ import pytest
 from sqlmodel import col, func, select
 
 from app.core import clock
+from app.core.db import get_engine
 from app.domain.codes import RegionLevel
-from app.models import EnrolmentChange, FollowUp, Outcome, Visit, VisitPerson, VisitStep
-from app.services import leaflets
+from app.models import (
+    Assignment,
+    EnrolmentChange,
+    FollowUp,
+    Outcome,
+    Visit,
+    VisitPerson,
+    VisitStep,
+)
+from app.services import assignments, leaflets, walk_sheets
 from tests import factories
+from tests.databases import ON_POSTGRES
+from tests.query_plans import query_plans
+from tests.test_walk_sheets import give_mei, statements, walks_the_registry
 
 ENTRY = "/worklist/sheet/entry"
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
@@ -244,3 +256,85 @@ def test_a_large_village_groups_sheet_is_read_whole(as_user, group):
     padding = {f"unused-{n}": "" for n in range(1500)}
     response = key_in(client, {**form, **padding}, walked_on=walked_days_ago().isoformat())
     assert response.status_code != 400
+
+
+def ticked_form(client, address: str, person_id: int) -> dict:
+    """The page's form with one person spoken to and undecided."""
+    typed = {
+        "walked_on": walked_days_ago().isoformat(),
+        f"contact-{person_id}": "1",
+        f"outcome-{person_id}": "undecided",
+    }
+    return entry_form(client, address) | typed
+
+
+def statements_to_key_in(client, address: str, person_id: int) -> tuple[int, int]:
+    """The statements run to show the sheet, and to store it with one person ticked."""
+    with statements() as shown:
+        client.get(address)
+    form = ticked_form(client, address, person_id)
+    with statements() as stored:
+        assert key_in(client, form).status_code == 303
+    return len(shown), len(stored)
+
+
+def test_a_sheet_is_read_and_stored_in_the_same_statements_for_two_households_or_twenty(
+    as_user, db, group
+):
+    """What costs statements is what was ticked, not how many households the sheet lists."""
+    mei = as_user("mei")
+    address = f"{ENTRY}?village_group=第1组"
+    two = statements_to_key_in(mei, address, group.zhao)
+    give_mei(db, 18, start=2)
+    assert len(entry_form(mei, address)["household"]) == 20
+    assert statements_to_key_in(mei, address, group.zhao) == two
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's query plans")
+def test_a_sheet_finds_its_households_by_index(as_user, db, group):
+    mei = as_user("mei")
+    address = f"{ENTRY}?village_group=第1组"
+    form = ticked_form(mei, address, group.zhao)
+    with query_plans(get_engine()) as steps:
+        mei.get(address)
+        assert key_in(mei, form).status_code == 303
+    assert steps and not walks_the_registry(steps)
+
+
+def test_a_long_group_is_keyed_in_a_page_at_a_time(as_user, db, group, monkeypatch):
+    monkeypatch.setattr(walk_sheets, "PAGE_SIZE", 2)
+    third = give_mei(db, 1, start=2)[0]
+    mei = as_user("mei")
+    first_page = mei.get(f"{ENTRY}?village_group=第1组").text
+    second_page = mei.get(f"{ENTRY}?village_group=第1组&page=2").text
+    on_first = entry_form(mei)["household"]
+    on_second = entry_form(mei, f"{ENTRY}?village_group=第1组&page=2")["household"]
+    assert len(on_first) == 2 and len(on_second) == 1
+    assert set(on_first + on_second) == {str(group.wangs), str(group.zhaos), str(third.id)}
+    assert "page=2" in first_page and "第1页，共2页" in first_page
+    assert "page=1" in second_page and "第2页，共2页" in second_page
+
+    form = entry_form(mei, f"{ENTRY}?village_group=第1组&page=2")
+    (household_id,) = form["household"]
+    typed = {"walked_on": walked_days_ago().isoformat(), f"not_reached-{household_id}": "deceased"}
+    response = key_in(mei, form, **typed)
+    assert response.status_code == 303 and "page=2" in response.headers["location"]
+    assert visit_of(db, int(household_id)).not_reached_reason == "deceased"
+
+
+def test_a_household_reassigned_since_the_walk_is_keyed_in_by_who_walked_it(as_user, db, group):
+    """The sheet was walked while the Zhaos were mei's; keyed in after they went to ming."""
+    lee = factories.user_named(db, "lee")
+    for member in ("ming", "mei"):
+        assignments.assign(db, [group.zhaos], factories.user_id(db, member), by=lee)
+    handed = db.exec(select(Assignment).where(Assignment.household_id == group.zhaos)).all()
+    for assignment in handed:
+        assignment.at -= timedelta(days=10)
+        db.add(assignment)
+    db.commit()
+    mei = as_user("mei")
+    form = ticked_form(mei, f"{ENTRY}?village_group=第1组", group.zhao)
+    assignments.assign(db, [group.zhaos], factories.user_id(db, "ming"), by=lee)
+    response = key_in(mei, form)
+    assert response.status_code == 303 and "recorded=1" in response.headers["location"]
+    assert visit_of(db, group.zhaos).recorded_by_id == factories.user_id(db, "mei")

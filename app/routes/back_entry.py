@@ -41,11 +41,12 @@ def entry_page(
     user: Keyer,
     village_group: str | None = None,
     member_id: str = "",
+    page: str = "1",
     recorded: str = "",
     repeated: str = "",
 ):
-    """Choose whose sheet (leads) and which village group, then key it in; after saving, the
-    counts of what was stored are shown above a fresh form."""
+    """Choose whose sheet (leads) and which village group, then key it in (a long group a page
+    at a time); after saving, the counts of what was stored are shown above a fresh form."""
     holder = back_entry.sheet_holder(session, user, whole_number(member_id))
     context = {
         "holder": holder,
@@ -53,7 +54,8 @@ def entry_page(
         "repeated": whole_number(repeated) or 0,
     }
     if holder is not None:
-        screen = back_entry.entry_screen(session, holder, village_group, clock.today())
+        page_number = whole_number(page) or 1
+        screen = back_entry.entry_screen(session, holder, village_group, clock.today(), page_number)
         context |= {"screen": screen, "entry": SheetEntry.blank(screen.sheets, clock.today())}
     return _page(request, session, user, context)
 
@@ -69,16 +71,22 @@ def key_in(
     answers 404 for the whole sheet."""
     entry = SheetEntry.from_form(form)
     village_group, member_id = str(form.get("village_group", "")), str(form.get("member_id", ""))
+    page = whole_number(str(form.get("page", ""))) or 1
     holder = found_or_404(back_entry.sheet_holder(session, user, whole_number(member_id)))
     try:
         saved = back_entry.key_in(session, entry, by=user)
     except back_entry.ForeignHousehold:
         raise HTTPException(404) from None
     except Invalid as invalid:
-        screen = back_entry.entry_screen(session, holder, village_group, clock.today())
+        screen = back_entry.entry_screen(session, holder, village_group, clock.today(), page)
         context = {"holder": holder, "screen": screen, "entry": entry, "errors": invalid.errors}
         return _page(request, session, user, context, status_code=422)
-    query = {"village_group": village_group, "recorded": saved.recorded, "repeated": saved.repeated}
+    query = {
+        "village_group": village_group,
+        "page": page,
+        "recorded": saved.recorded,
+        "repeated": saved.repeated,
+    }
     if user.role == Role.lead:
         query["member_id"] = holder.id
     return RedirectResponse(f"{PATH}?{urlencode(query)}", status_code=303)

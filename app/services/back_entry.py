@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.datastructures import ImmutableMultiDict
 
 from app.core import clock
@@ -31,7 +31,7 @@ from app.domain.visits import (
 from app.models import Household, LeafletVersion, User
 from app.services import assignments, leaflets, scope, visits, walk_sheets
 from app.services.parameters import tiers_on_offer
-from app.services.walk_sheets import WalkSheet
+from app.services.walk_sheets import SheetPage, WalkSheet
 
 # A sheet carries the day it was walked, not the time of each door: its visits are dated noon.
 WALKED_AT = time(12)
@@ -87,6 +87,9 @@ class HouseholdTicks:
         """Households left blank were not walked (or not yet): nothing is recorded for them."""
         return self.reached or bool(self.not_reached)
 
+    def person(self, person_id: int) -> PersonTicks:
+        return self.people.get(person_id) or PersonTicks()
+
 
 @dataclass
 class SheetEntry:
@@ -103,14 +106,14 @@ class SheetEntry:
         """A fresh form; the current tier is filled in from the registry (raise_tier needs it
         and paper rarely says)."""
         households = {
-            view.household.id: HouseholdTicks(
+            card.household.id: HouseholdTicks(
                 people={
-                    entry.person.id: PersonTicks(from_value=str(entry.person.resident_tier or ""))
-                    for entry in view.people
+                    person.id: PersonTicks(from_value=str(person.resident_tier or ""))
+                    for person in card.people
                 }
             )
             for sheet in sheets
-            for view in sheet.households
+            for card in sheet.households
         }
         return cls(str(uuid.uuid4()), today.isoformat(), "", households)
 
@@ -136,12 +139,6 @@ class SheetEntry:
 
     def household(self, household_id: int) -> HouseholdTicks:
         return self.households.get(household_id) or HouseholdTicks()
-
-    def person(self, person_id: int) -> PersonTicks:
-        for household in self.households.values():
-            if person_id in household.people:
-                return household.people[person_id]
-        return PersonTicks()
 
 
 # --- from the sheet to visits (pure) ------------------------------------------------------------
@@ -262,25 +259,32 @@ class EntryScreen:
     groups: list[str]
     chosen: str | None  # the village group keyed in; None until one is chosen
     sheets: list[WalkSheet]  # one per village with a group of that name, as printed
+    page: int  # a group too long for one form is keyed in a page at a time
+    pages: int
     progress: dict[int, Progress]  # each person's three ones so far (shown once begun)
     leaflets: list[LeafletVersion]
     tiers: list[int]
 
 
 def entry_screen(
-    session: Session, holder: User, village_group: str | None, today: date
+    session: Session, holder: User, village_group: str | None, today: date, page: int = 1
 ) -> EntryScreen:
-    """One village group of the holder's walk sheet, in the printed order; a holder with a
-    single group needs no choosing."""
+    """One village group of the holder's walk sheet (a page of it), in the printed order; a
+    holder with a single group needs no choosing."""
     groups = walk_sheets.groups_of(session, holder)
     chosen = groups[0] if village_group is None and len(groups) == 1 else village_group
-    printed = walk_sheets.for_member(session, holder, today, chosen) if chosen is not None else []
-    sheets = [sheet for sheet in printed if sheet.village_group == chosen]
-    people = [e.person.id for sheet in sheets for view in sheet.households for e in view.people]
+    shown = (
+        walk_sheets.page_of_group(session, holder, today, chosen, page)
+        if chosen is not None
+        else SheetPage([], 1, 1)
+    )
+    people = [p.id for sheet in shown.sheets for card in sheet.households for p in card.people]
     return EntryScreen(
         groups=groups,
         chosen=chosen,
-        sheets=sheets,
+        sheets=shown.sheets,
+        page=shown.page,
+        pages=shown.pages,
         progress=visits.people_progress(session, people),
         leaflets=leaflets.published(session),
         tiers=tiers_on_offer(session),
@@ -356,7 +360,18 @@ def _walked_on(errors: dict, text: str) -> date | None:
 def _households(
     session: Session, user: User, household_ids: list[int], moment: datetime
 ) -> dict[int, Household]:
-    found = {h: scope.household_for_visit(session, user, h, moment) for h in household_ids}
+    """The sheet's households, each one the user may record on (scope.household_for_visit):
+    those the keyer (a member or a lead) sees now, read at once (no more than a form may send);
+    any other one by one, for a member's household reassigned since the sheet was walked."""
+    seen = select(Household).where(
+        col(Household.id).in_(household_ids), scope.visible_households(session, user)
+    )
+    found: dict[int, Household | None] = {
+        household.id: household for household in session.exec(seen)
+    }
+    for household_id in household_ids:
+        if household_id not in found:
+            found[household_id] = scope.household_for_visit(session, user, household_id, moment)
     if None in found.values():
         raise ForeignHousehold
     return found
