@@ -24,8 +24,8 @@ from app.models import (
 from app.services import assignments, leaflets, walk_sheets
 from tests import factories
 from tests.databases import ON_POSTGRES
-from tests.query_plans import query_plans
-from tests.test_walk_sheets import give_mei, statements, walks_the_registry
+from tests.query_plans import query_plans, statements
+from tests.test_walk_sheets import give_mei, walks_the_registry
 
 ENTRY = "/worklist/sheet/entry"
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
@@ -270,10 +270,10 @@ def ticked_form(client, address: str, person_id: int) -> dict:
 
 def statements_to_key_in(client, address: str, person_id: int) -> tuple[int, int]:
     """The statements run to show the sheet, and to store it with one person ticked."""
-    with statements() as shown:
+    with statements(get_engine()) as shown:
         client.get(address)
     form = ticked_form(client, address, person_id)
-    with statements() as stored:
+    with statements(get_engine()) as stored:
         assert key_in(client, form).status_code == 303
     return len(shown), len(stored)
 

@@ -2,36 +2,16 @@
 people, read in a few statements however many households the member carries (a city's member
 may carry hundreds)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from app.core.db import get_engine
 from app.domain.codes import RegionLevel
 from tests import factories
 from tests.databases import ON_POSTGRES
-from tests.query_plans import query_plans
+from tests.query_plans import query_plans, statements
 
 SHEET = "/worklist/sheet"
 PERSON_ROW = '<td class="outcomes">'
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """The SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def record(_connection, _cursor, statement, _parameters, _context, _executemany) -> None:
-        seen.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def give_mei(db, count: int, *, start: int = 0, village: str = "瓦窑村", group: str = "第1组"):
@@ -51,10 +31,10 @@ def give_mei(db, count: int, *, start: int = 0, village: str = "瓦窑村", grou
 def test_the_sheet_is_read_in_the_same_statements_for_two_households_or_twenty(as_user, db):
     mei = as_user("mei")
     give_mei(db, 2)
-    with statements() as few:
+    with statements(get_engine()) as few:
         assert mei.get(SHEET).text.count(PERSON_ROW) == 4
     give_mei(db, 18, start=2)
-    with statements() as many:
+    with statements(get_engine()) as many:
         assert mei.get(SHEET).text.count(PERSON_ROW) == 40
     assert len(many) == len(few)
 

@@ -4,7 +4,7 @@ household's state (contact, the three ones, the next follow-up) is derived from 
 
 from datetime import date, datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.domain.codes import ChangeStatus, Channel, LeafletMedium, OutcomeCode, StepKind
@@ -43,6 +43,12 @@ class VisitStep(SQLModel, table=True):
     not say."""
 
     __tablename__ = "visit_step"
+    # Leaflets handed out are counted per leaflet and medium from the index alone (/team/leaflets
+    # read every step of the city and sorted them). `kind` must not lead: SQLite would pick it
+    # for the three ones' (person, kind) checks.
+    __table_args__ = (
+        Index("ix_visit_step_leaflet_given", "leaflet_id", "leaflet_medium", "kind", "person_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     client_uuid: str | None = Field(default=None, max_length=36, unique=True)
@@ -50,7 +56,7 @@ class VisitStep(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     kind: StepKind = Field(sa_type=String(12))
     calculation_id: int | None = Field(default=None, foreign_key="calculation.id")
-    leaflet_id: int | None = Field(default=None, foreign_key="leaflet.id", index=True)
+    leaflet_id: int | None = Field(default=None, foreign_key="leaflet.id")
     leaflet_version: int | None = None
     leaflet_medium: LeafletMedium | None = Field(default=None, sa_type=String(8))
     recorded_by_id: int = Field(foreign_key="user_account.id")

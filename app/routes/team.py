@@ -33,8 +33,13 @@ LedTeam = Annotated[Team, Depends(team_or_404)]
 
 
 @router.get("")
-def team_page(request: Request, session: SessionDep, user: Lead):
-    return render(request, "team/team.html", team_context(session, user))
+def team_page(request: Request, session: SessionDep, user: Lead, team_id: str = ""):
+    """The user's teams, open; too many to open at once (an admin's city) one line each, and
+    the one chosen open."""
+    chosen = whole_number(team_id)
+    if chosen is not None:
+        team_or_404(session, user, chosen)
+    return render(request, "team/team.html", team_context(session, user, chosen))
 
 
 @router.get("/incomplete")
@@ -59,10 +64,16 @@ def leaflets_page(request: Request, session: SessionDep, user: Lead):
     return render(request, "team/leaflets.html", {"usage": usage})
 
 
-def team_context(session, user: User, errors: dict | None = None) -> dict:
-    views = worklists.team_views(session, user, clock.today())
+def team_context(
+    session, user: User, team_id: int | None = None, errors: dict | None = None
+) -> dict:
+    members = {m.id: m.display_name for m in assignments.assignable_members(session, user)}
+    if team_id is None and not worklists.opens_every_team(session, user):
+        return {"lines": worklists.team_lines(session, user), "members": members}
+    views = worklists.team_views(session, user, clock.today(), team_id)
     return {
         "views": views,
+        "chosen": team_id,
         "free_members": accounts.members_without_team(session, user),
         "pools": {view.team.id: assignments.pools(session, view.team) for view in views},
         "villages": {
@@ -71,9 +82,20 @@ def team_context(session, user: User, errors: dict | None = None) -> dict:
             }
             for view in views
         },
-        "members": {m.id: m.display_name for m in assignments.assignable_members(session, user)},
+        "members": members,
         "errors": errors or {},
     }
+
+
+def _opened(session, user: User, team: Team) -> int | None:
+    """The team to show after a change to it: none in particular when every team is open (a
+    lead's few), this one when they are listed one line each (an admin's city)."""
+    return None if worklists.opens_every_team(session, user) else team.id
+
+
+def _back(session, user: User, team: Team) -> RedirectResponse:
+    opened = _opened(session, user, team)
+    return RedirectResponse("/team" if opened is None else f"/team?team_id={opened}", 303)
 
 
 def _changed(request: Request, session, user: User, team: Team, change) -> object:
@@ -82,9 +104,11 @@ def _changed(request: Request, session, user: User, team: Team, change) -> objec
         change()
     except Invalid as invalid:
         session.rollback()
-        context = team_context(session, user, {team.id: invalid.errors})
+        context = team_context(
+            session, user, _opened(session, user, team), {team.id: invalid.errors}
+        )
         return render(request, "team/team.html", context, status_code=422)
-    return RedirectResponse("/team", status_code=303)
+    return _back(session, user, team)
 
 
 @router.post("/{team_id}/members")
@@ -126,7 +150,7 @@ def open_pool(
 @router.post("/{team_id}/pools/{village_id}/close")
 def close_pool(session: SessionDep, user: Lead, team: LedTeam, village_id: int):
     assignments.close_pool(session, team, village_id, by=user)
-    return RedirectResponse("/team", status_code=303)
+    return _back(session, user, team)
 
 
 @router.post("/{team_id}/claim-days")
@@ -134,4 +158,4 @@ def set_claim_days(
     session: SessionDep, user: Lead, team: LedTeam, days: Annotated[int, Form()] = 14
 ):
     assignments.set_claim_idle_days(session, team, days, by=user)
-    return RedirectResponse("/team", status_code=303)
+    return _back(session, user, team)

@@ -4,10 +4,10 @@ visits: contact facts (last contact, follow-up date) and the three ones of eligi
 import hashlib
 import operator
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, reduce
+from itertools import groupby
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
@@ -41,9 +41,7 @@ from app.services.households import plan_list_condition
 from app.services.regions import subtree_ids
 from app.services.scope import visible_households
 from app.services.visits import (
-    ContactFacts,
     contact_columns,
-    contact_facts,
     contact_facts_of,
     eligible_condition,
 )
@@ -110,14 +108,6 @@ def _three_ones_done():
 
 
 CHUNK = 500  # household ids per query: the database limits how many values one query binds
-
-
-def _contact_facts(
-    session: Session, household_ids: list[int]
-) -> Iterator[tuple[int, ContactFacts]]:
-    """services.visits.contact_facts for any number of households, a chunk at a time."""
-    for start in range(0, len(household_ids), CHUNK):
-        yield from contact_facts(session, household_ids[start : start + CHUNK]).items()
 
 
 def worklist(session: Session, member: User, today: date, q: str = "") -> list[WorklistEntry]:
@@ -216,6 +206,10 @@ def etag(entries: list[WorklistEntry]) -> str:
 
 # --- the lead's team view -----------------------------------------------------------------------
 
+# A lead's one or two teams are shown open, every member's load counted; a user who leads more
+# (an admin leads a city's 74 teams, 722 members) sees one line per team and opens one at a time.
+OPEN_TEAMS = 3
+
 
 @dataclass
 class MemberLoad:
@@ -244,45 +238,94 @@ class TeamView:
     unassigned: int
 
 
-def team_views(session: Session, lead: User, today: date) -> list[TeamView]:
-    """Each team the user leads with its members' loads, counted for all of them at once."""
-    loads = _loads(session, assignable_members(session, lead), today)
-    teams = teams_led_by(session, lead)
-    in_team = session.exec(
-        select(TeamMembership.team_id, TeamMembership.user_id).where(
-            col(TeamMembership.team_id).in_([team.id for team in teams])
-        )
-    ).all()
+@dataclass
+class TeamLine:
+    """A team on one line: its active members and the households they hold."""
+
+    team: Team
+    members: int = 0
+    households: int = 0
+
+
+def opens_every_team(session: Session, lead: User) -> bool:
+    """Whether the user's team page shows every team open (else a line each: team_lines)."""
+    return len(teams_led_by(session, lead)) <= OPEN_TEAMS
+
+
+def team_views(
+    session: Session, lead: User, today: date, team_id: int | None = None
+) -> list[TeamView]:
+    """Each team the user leads (only the one asked for, if any) with its members' loads,
+    counted for all of them at once."""
+    teams = [team for team in teams_led_by(session, lead) if team_id in (None, team.id)]
+    team_of = _team_of(session, teams)
+    members = [member for member in assignable_members(session, lead) if member.id in team_of]
+    loads = _loads(session, members, today)
     views = []
     for team in teams:
-        members = {user_id for team_id, user_id in in_team if team_id == team.id}
         villages = subtree_ids(session, team.region_id)
         unassigned = session.exec(
             select(func.count())
             .select_from(Household)
             .where(col(Household.village_id).in_(villages), col(Household.assignee_id).is_(None))
         ).one()
-        views.append(
-            TeamView(team, [load for load in loads if load.member.id in members], unassigned)
-        )
+        in_team = [load for load in loads if team_of[load.member.id] == team.id]
+        views.append(TeamView(team, in_team, unassigned))
     return views
 
 
+def team_lines(session: Session, lead: User) -> list[TeamLine]:
+    """Each team the user leads on one line, from one count of households per member (through
+    the assignee index alone) rather than every member's full load."""
+    teams = teams_led_by(session, lead)
+    team_of = _team_of(session, teams)
+    lines = {team.id: TeamLine(team) for team in teams}
+    members = [m.id for m in assignable_members(session, lead)]
+    for member_id in members:
+        lines[team_of[member_id]].members += 1
+    held = (
+        select(Household.assignee_id, func.count())
+        .where(col(Household.assignee_id).in_(members))
+        .group_by(Household.assignee_id)
+    )
+    for member_id, households in session.exec(held):
+        lines[team_of[member_id]].households += households
+    return list(lines.values())
+
+
+def _team_of(session: Session, teams: list[Team]) -> dict[int, int]:
+    """The team of each member of these teams (a member belongs to one team; a lead's several
+    memberships do not matter here: leads carry no households)."""
+    query = select(TeamMembership.user_id, TeamMembership.team_id).where(
+        col(TeamMembership.team_id).in_([team.id for team in teams])
+    )
+    return dict(session.exec(query).all())
+
+
 def _loads(session: Session, members: list[User], today: date) -> list[MemberLoad]:
+    """Every figure counted in the database, grouped by member: a statement per kind of figure
+    however many households the members hold."""
     loads = {member.id: MemberLoad(member) for member in members}
     assigned = col(Household.assignee_id).in_(list(loads))
-    assignee_of = dict(
-        session.exec(select(Household.id, Household.assignee_id).where(assigned)).all()
-    )
-    for member_id, households in Counter(assignee_of.values()).items():
+    for member_id, households, overdue_households in session.exec(_households(assigned, today)):
         loads[member_id].households = households
+        loads[member_id].overdue = overdue_households
     _count_people(session, loads, assigned, today)
     for member_id, code, people in session.exec(_latest_outcomes(assigned)):
         loads[member_id].outcomes[code] = people
-    for household_id, facts in _contact_facts(session, list(assignee_of)):
-        if overdue(facts.follow_up_on, today):
-            loads[assignee_of[household_id]].overdue += 1
     return list(loads.values())
+
+
+def _households(assigned, today: date):
+    """Households per member and those of them with a follow-up overdue: the one set on the
+    household's latest visit (services.visits.contact_facts) due before today (the SQL twin
+    of app.domain.worklist.overdue)."""
+    _last_contact, follow_up_on = contact_columns()
+    return (
+        select(Household.assignee_id, func.count(), _counted(follow_up_on < today))
+        .where(assigned)
+        .group_by(Household.assignee_id)
+    )
 
 
 def _count_people(session: Session, loads: dict[int, MemberLoad], assigned, today: date) -> None:
@@ -339,6 +382,9 @@ def _latest_outcomes(assigned):
 # --- who is incomplete and why ------------------------------------------------------------------
 
 PAGE_SIZE = 100
+# People counted exactly before a list says "more than": counting a city's million incomplete
+# people took 10 s; a team's few thousand are counted in full. A multiple of PAGE_SIZE.
+COUNTED = 10_000
 
 
 @dataclass
@@ -356,6 +402,7 @@ class IncompleteList:
     total: int
     page: int
     pages: int
+    more: bool = False  # more people than ``total`` (COUNTED): narrow the list by member
 
 
 def incomplete(
@@ -363,45 +410,74 @@ def incomplete(
 ) -> IncompleteList:
     """Eligible people without all three ones in the households of the lead's members (one
     member's when given), by member and walking order, a page at a time."""
-    members = [m.id for m in assignable_members(session, lead)]
-    if member_id is not None:
-        members = [m for m in members if m == member_id]
+    members = [m for m in assignable_members(session, lead) if member_id in (None, m.id)]
     done = three_ones_conditions()
-    where = (
-        col(Household.assignee_id).in_(members),
-        visible_households(session, lead),
-        eligible_condition(today),
-        ~and_(*done.values()),
+    people = (
+        select(Person, Household, *done.values())
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(visible_households(session, lead), eligible_condition(today))
+        .where(~and_(*done.values()))
     )
-    total = session.exec(
-        select(func.count()).select_from(Person).join(Household).where(*where)
-    ).one()
+    counted = _count_by_member(session, members, people, COUNTED + 1)
+    more = sum(counted.values()) > COUNTED
+    total = min(sum(counted.values()), COUNTED)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    query = (
-        select(Person, Household, User, *done.values())
-        .join(Household, col(Household.id) == Person.household_id)
-        .join(User, col(User.id) == Household.assignee_id)
-        .where(*where)
-        .order_by(
-            User.display_name,
+    skip = (page - 1) * PAGE_SIZE
+    found = _page_by_member(session, members, people, skip, None if more else counted)
+    last_visits = _last_visits(session, list({household.id for _p, household, *_ in found}))
+    by_id = {member.id: member for member in members}
+    rows = []
+    for person, household, *steps in found:
+        progress = Progress(**{name: bool(step) for name, step in zip(done, steps, strict=True)})
+        reason = why_incomplete(progress, last_visits.get(household.id))
+        member = by_id[household.assignee_id]
+        rows.append(IncompletePerson(person, household, member, progress, reason))
+    return IncompleteList(rows, total, page, pages, more)
+
+
+def _count_by_member(session: Session, members: list[User], query, up_to: int) -> Counter[int]:
+    """How many rows of ``query`` are in each member's households, counting no further than
+    ``up_to`` rows in all (past it, which members were counted in full is unknown)."""
+    held = query.where(col(Household.assignee_id).in_([member.id for member in members]))
+    rows = held.with_only_columns(Household.assignee_id).limit(up_to).subquery()
+    grouped = select(rows.c.assignee_id, func.count()).group_by(rows.c.assignee_id)
+    return Counter(dict(session.exec(grouped).all()))
+
+
+def _page_by_member(
+    session: Session, members: list[User], query, skip: int, counted: Counter[int] | None
+) -> list:
+    """PAGE_SIZE rows of ``query`` from the ``skip``-th on, ordered by member name and then
+    walking order, read one member at a time (namesakes together): ordered across every
+    member at once, each page sorted a city's million people. The members before the page
+    are skipped by their rows ``counted``, or, when those are not known, counted here."""
+    rows: list = []
+    for _name, namesakes in groupby(members, key=lambda member: member.display_name):
+        ids = [member.id for member in namesakes]
+        held = query.where(col(Household.assignee_id).in_(ids))
+        if skip:
+            before = _count(session, held) if counted is None else sum(counted[i] for i in ids)
+            if before <= skip:
+                skip -= before
+                continue
+        walking = held.order_by(
             Household.village_id,
             Household.village_group,
             Household.address,
             Household.id,
             Person.id,
         )
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
-    found = session.exec(query).all()
-    last_visits = _last_visits(session, list({household.id for _p, household, *_ in found}))
-    rows = []
-    for person, household, member, *steps in found:
-        progress = Progress(**{name: bool(step) for name, step in zip(done, steps, strict=True)})
-        reason = why_incomplete(progress, last_visits.get(household.id))
-        rows.append(IncompletePerson(person, household, member, progress, reason))
-    return IncompleteList(rows, total, page, pages)
+        rows += session.exec(walking.offset(skip).limit(PAGE_SIZE - len(rows))).all()
+        skip = 0
+        if len(rows) == PAGE_SIZE:
+            break
+    return rows
+
+
+def _count(session: Session, query) -> int:
+    """How many rows the query gives."""
+    return session.exec(query.with_only_columns(func.count())).scalar_one()
 
 
 def _last_visits(session: Session, household_ids: list[int]) -> dict[int, LastVisit]:
