@@ -5,6 +5,7 @@ reviewed with a note. Pure: the facts of the visits in, the flags raised out.
 Glossary: 走访 visit; 入户 home visit; 三个一 the three ones; 算一笔账 the calculation."""
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -135,10 +136,51 @@ def evidence(flag: Flag) -> Message:
     return Message(EVIDENCE[flag.kind], values)
 
 
+@dataclass(frozen=True)
+class Tally:
+    """One member's visits in the period, counted: what every flag but the one-spot flag looks
+    at. ``counted`` counts facts; at city scale the database counts the same (app.services
+    .quality), so the rules below are the only place the thresholds live."""
+
+    attempts: int = 0  # visits, reached or not
+    reached: int = 0
+    home_reached: int = 0  # home visits that reached someone
+    quick_gaps: int = 0  # of those, the ones minutes after a visit to another household
+    located: int = 0  # home visits with a location
+    given_calculation: int = 0  # people given a calculation step
+    ticked_without_calculation: int = 0  # of those, all three ones and no saved calculation
+
+
+def counted(visits: Sequence[VisitFact] = (), people: Sequence[PersonSteps] = ()) -> Tally:
+    """The facts of one member's period, counted."""
+    home = sorted(
+        (v for v in visits if v.channel == Channel.home_visit and v.reached),
+        key=lambda visit: visit.occurred_at,
+    )
+    quick = timedelta(minutes=MINUTES_APART)
+    return Tally(
+        attempts=len(visits),
+        reached=sum(visit.reached for visit in visits),
+        home_reached=len(home),
+        quick_gaps=sum(
+            1
+            for before, after in pairwise(home)
+            if before.household_id != after.household_id
+            and after.occurred_at - before.occurred_at < quick
+        ),
+        located=len(_located(visits)),
+        given_calculation=len(people),
+        ticked_without_calculation=sum(person.ticked_without_calculation for person in people),
+    )
+
+
 def contact_rate_near_full(visits: Sequence[VisitFact]) -> Flag | None:
     """Of the visits (attempts), the share that reached someone is near 100 %."""
-    attempts = len(visits)
-    reached = sum(visit.reached for visit in visits)
+    return _contact_rate_near_full(counted(visits))
+
+
+def _contact_rate_near_full(tally: Tally) -> Flag | None:
+    attempts, reached = tally.attempts, tally.reached
     if attempts >= MIN_ATTEMPTS and 100 * reached >= NEAR_FULL_PERCENT * attempts:
         return Flag(FlagKind.contact_rate_near_full, reached, attempts)
     return None
@@ -148,30 +190,49 @@ def visits_minutes_apart(visits: Sequence[VisitFact]) -> Flag | None:
     """Home visits that reached someone, in time order, each less than MINUTES_APART after the
     one before at another household. Phone calls are quick by nature, and so is a knock at a
     door nobody opens, so neither counts."""
-    home = sorted(
-        (v for v in visits if v.channel == Channel.home_visit and v.reached),
-        key=lambda visit: visit.occurred_at,
-    )
-    quick = timedelta(minutes=MINUTES_APART)
-    gaps = sum(
-        1
-        for before, after in pairwise(home)
-        if before.household_id != after.household_id
-        and after.occurred_at - before.occurred_at < quick
-    )
-    if gaps >= MIN_QUICK_GAPS:
-        return Flag(FlagKind.visits_minutes_apart, gaps, len(home))
+    return _visits_minutes_apart(counted(visits))
+
+
+def _visits_minutes_apart(tally: Tally) -> Flag | None:
+    if tally.quick_gaps >= MIN_QUICK_GAPS:
+        return Flag(FlagKind.visits_minutes_apart, tally.quick_gaps, tally.home_reached)
     return None
+
+
+def may_be_same_place(tally: Tally) -> bool:
+    """Whether the one-spot flag can be raised at all: not with fewer located home visits than
+    households it asks for (so their positions need not be looked at)."""
+    return tally.located >= MIN_SAME_PLACE_HOUSEHOLDS
 
 
 def visits_same_place(visits: Sequence[VisitFact]) -> Flag | None:
     """The most distinct households visited within SAME_PLACE_METRES of one home visit's
     position. Only home visits: a call's position is the member's desk, not the household."""
-    located = [v for v in visits if v.channel == Channel.home_visit and v.located]
-    most = max((len(_households_near(centre, located)) for centre in located), default=0)
+    located = _located(visits)
+    most = _most_households_near(located)
     if most >= MIN_SAME_PLACE_HOUSEHOLDS:
         return Flag(FlagKind.visits_same_place, most, len(located))
     return None
+
+
+def _located(visits: Sequence[VisitFact]) -> list[VisitFact]:
+    return [v for v in visits if v.channel == Channel.home_visit and v.located]
+
+
+def _most_households_near(located: Sequence[VisitFact]) -> int:
+    """Around each visit, only those in a band of latitude can lie within SAME_PLACE_METRES
+    (a distance is never shorter than its north-south part), so each is measured against its
+    band instead of every visit of the period. The band is a hair wider than needed; the
+    distance itself decides."""
+    ordered = sorted(located, key=lambda visit: visit.latitude)
+    latitudes = [visit.latitude for visit in ordered]
+    band = 1.001 * math.degrees(SAME_PLACE_METRES / EARTH_RADIUS_METRES)
+    most = 0
+    for centre in ordered:
+        low = bisect_left(latitudes, centre.latitude - band)
+        high = bisect_right(latitudes, centre.latitude + band)
+        most = max(most, len(_households_near(centre, ordered[low:high])))
+    return most
 
 
 def _households_near(centre: VisitFact, visits: Sequence[VisitFact]) -> set[int]:
@@ -189,19 +250,29 @@ def metres_apart(one: VisitFact, other: VisitFact) -> float:
 def three_ones_without_calculation(people: Sequence[PersonSteps]) -> Flag | None:
     """People given a calculation step on the member's visits with all three ones ticked and
     no saved calculation behind any of their calculation steps."""
-    unsaved = sum(person.ticked_without_calculation for person in people)
+    return _three_ones_without_calculation(counted(people=people))
+
+
+def _three_ones_without_calculation(tally: Tally) -> Flag | None:
+    unsaved = tally.ticked_without_calculation
     if unsaved >= MIN_WITHOUT_CALCULATION:
-        return Flag(FlagKind.three_ones_without_calculation, unsaved, len(people))
+        return Flag(FlagKind.three_ones_without_calculation, unsaved, tally.given_calculation)
     return None
 
 
 def flags(visits: Sequence[VisitFact], people: Sequence[PersonSteps]) -> list[Flag]:
     """Every flag raised for one member and period, in FlagKind order."""
+    return raised(counted(visits, people), visits_same_place(visits))
+
+
+def raised(tally: Tally, same_place: Flag | None) -> list[Flag]:
+    """Every flag raised for one member and period from their counts and the one-spot flag
+    (``visits_same_place``, which needs the positions themselves), in FlagKind order."""
     found = (
-        contact_rate_near_full(visits),
-        visits_minutes_apart(visits),
-        visits_same_place(visits),
-        three_ones_without_calculation(people),
+        _contact_rate_near_full(tally),
+        _visits_minutes_apart(tally),
+        same_place,
+        _three_ones_without_calculation(tally),
     )
     return [flag for flag in found if flag is not None]
 

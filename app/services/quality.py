@@ -5,6 +5,7 @@ penalised: a lead looks into a flag and marks it reviewed with a note."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sqlalchemy import BigInteger, and_, case, cast, exists, extract, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -13,7 +14,7 @@ from app.core.i18n import N_, Message
 from app.domain import quality
 from app.domain.codes import Channel, FlagKind, Role, StepKind
 from app.domain.metrics import Period
-from app.domain.quality import Flag, PersonSteps, VisitFact
+from app.domain.quality import MINUTES_APART, Flag, Tally, VisitFact
 from app.domain.validation import Invalid
 from app.models import QualityReview, User, Visit, VisitPerson, VisitStep
 from app.services import audit
@@ -21,6 +22,7 @@ from app.services.assignments import assignable_members
 
 NOTE_LENGTH = 500  # QualityReview.note
 ALREADY_REVIEWED = N_("This flag was already reviewed.")
+QUICK_MICROSECONDS = MINUTES_APART * 60 * 1_000_000
 
 
 @dataclass(frozen=True)
@@ -121,18 +123,145 @@ def _rows(
 
 
 def _raised(session: Session, member_ids: list[int], period: Period) -> dict[int, list[Flag]]:
-    visits = _visit_facts(session, member_ids, period)
-    people = _people_steps(session, member_ids, period)
+    """The flags raised, counted in the database: a city's visits of a month never come into
+    Python, only a few numbers per member and the positions of members who may have visited
+    many households from one spot."""
+    tallies = _tallies(session, member_ids, period)
+    crowded = [
+        member_id for member_id, tally in tallies.items() if quality.may_be_same_place(tally)
+    ]
+    located = _located_visits(session, crowded, period)
     return {
-        member_id: quality.flags(visits[member_id], people[member_id]) for member_id in member_ids
+        member_id: quality.raised(tally, quality.visits_same_place(located[member_id]))
+        for member_id, tally in tallies.items()
     }
 
 
-def _visit_facts(
+def _tallies(session: Session, member_ids: list[int], period: Period) -> dict[int, Tally]:
+    """Each member's counts, from three statements whatever the number of members."""
+    counted = defaultdict(dict)
+    for counts in (_visit_counts, _quick_gaps, _people_counts):
+        for member_id, values in counts(session, member_ids, period).items():
+            counted[member_id].update(values)
+    return {member_id: Tally(**counted[member_id]) for member_id in member_ids}
+
+
+def _in_period(member_ids: list[int], period: Period) -> tuple:
+    """The members' visits (the visits they recorded) in the period."""
+    start, end = clock.days(period.start, period.end)
+    return (
+        col(Visit.recorded_by_id).in_(member_ids),
+        col(Visit.occurred_at) >= start,
+        col(Visit.occurred_at) < end,
+    )
+
+
+def _visit_counts(
+    session: Session, member_ids: list[int], period: Period
+) -> dict[int, dict[str, int]]:
+    """Each member's visits in the period, those that reached someone and the home visits
+    with a location."""
+    located = and_(
+        Visit.channel == Channel.home_visit,
+        col(Visit.latitude).is_not(None),
+        col(Visit.longitude).is_not(None),
+    )
+    query = (
+        select(
+            Visit.recorded_by_id.label("member_id"),
+            func.count().label("attempts"),
+            func.sum(_one(col(Visit.reached).is_(True))).label("reached"),
+            func.sum(_one(located)).label("located"),
+        )
+        .where(*_in_period(member_ids, period))
+        .group_by(Visit.recorded_by_id)
+    )
+    return _by_member(session.exec(query))
+
+
+def _quick_gaps(
+    session: Session, member_ids: list[int], period: Period
+) -> dict[int, dict[str, int]]:
+    """Each member's home visits in the period that reached someone, and how many came less
+    than MINUTES_APART after the one before at another household: each is compared through
+    LAG with the one before it in time (visits at one moment in the order they were stored)."""
+    in_order = {
+        "partition_by": Visit.recorded_by_id,
+        "order_by": (Visit.occurred_at, Visit.id),
+    }
+    moment = _microseconds(session, Visit.occurred_at)
+    quick = and_(
+        Visit.household_id != func.lag(Visit.household_id).over(**in_order),
+        moment - func.lag(moment).over(**in_order) < QUICK_MICROSECONDS,
+    )
+    home = (
+        select(Visit.recorded_by_id.label("member_id"), _one(quick).label("quick"))
+        .where(
+            *_in_period(member_ids, period),
+            Visit.channel == Channel.home_visit,
+            col(Visit.reached).is_(True),
+        )
+        .subquery("home_visit")
+    )
+    query = select(
+        home.c.member_id,
+        func.count().label("home_reached"),
+        func.sum(home.c.quick).label("quick_gaps"),
+    ).group_by(home.c.member_id)
+    return _by_member(session.exec(query))
+
+
+def _people_counts(
+    session: Session, member_ids: list[int], period: Period
+) -> dict[int, dict[str, int]]:
+    """For each member, the people given a calculation step on their visits in the period,
+    and how many of them had, by anyone up to the period's end (a step counts at its visit's
+    time), been spoken to on a visit that reached them and handed a leaflet, with no saved
+    calculation behind any of their calculation steps."""
+    _start, end = clock.days(period.start, period.end)
+    given = (
+        select(Visit.recorded_by_id.label("member_id"), VisitStep.person_id)
+        .join(VisitStep, col(VisitStep.visit_id) == Visit.id)
+        .where(VisitStep.kind == StepKind.calculation, *_in_period(member_ids, period))
+        .distinct()
+        .subquery("given")
+    )
+    person = given.c.person_id
+    contacted = exists().where(
+        VisitPerson.person_id == person,
+        col(Visit.id) == VisitPerson.visit_id,
+        col(Visit.reached).is_(True),
+        col(Visit.occurred_at) < end,
+    )
+    leaflet = _step_before(person, end, VisitStep.kind == StepKind.leaflet)
+    saved = _step_before(
+        person,
+        end,
+        VisitStep.kind == StepKind.calculation,
+        col(VisitStep.calculation_id).is_not(None),
+    )
+    counts = select(
+        given.c.member_id,
+        func.count().label("given_calculation"),
+        func.sum(_one(and_(leaflet, contacted, ~saved))).label("ticked_without_calculation"),
+    ).group_by(given.c.member_id)
+    return _by_member(session.exec(counts))
+
+
+def _step_before(person, end, *conditions):
+    """Whether a step matching the conditions was done for the person on a visit before end."""
+    return exists().where(
+        VisitStep.person_id == person,
+        col(Visit.id) == VisitStep.visit_id,
+        col(Visit.occurred_at) < end,
+        *conditions,
+    )
+
+
+def _located_visits(
     session: Session, member_ids: list[int], period: Period
 ) -> dict[int, list[VisitFact]]:
-    """Each member's visits in the period (the visits they recorded)."""
-    start, end = clock.days(period.start, period.end)
+    """Each member's home visits with a location in the period, for the one-spot flag."""
     query = select(
         Visit.recorded_by_id,
         Visit.household_id,
@@ -142,9 +271,10 @@ def _visit_facts(
         Visit.latitude,
         Visit.longitude,
     ).where(
-        col(Visit.recorded_by_id).in_(member_ids),
-        col(Visit.occurred_at) >= start,
-        col(Visit.occurred_at) < end,
+        *_in_period(member_ids, period),
+        Visit.channel == Channel.home_visit,
+        col(Visit.latitude).is_not(None),
+        col(Visit.longitude).is_not(None),
     )
     found: dict[int, list[VisitFact]] = defaultdict(list)
     for member_id, home, at, channel, reached, north, east in session.exec(query):
@@ -153,51 +283,28 @@ def _visit_facts(
     return found
 
 
-def _people_steps(
-    session: Session, member_ids: list[int], period: Period
-) -> dict[int, list[PersonSteps]]:
-    """For each member, the people given a calculation step on their visits in the period,
-    with what was done for each of them by anyone up to the period's end (a step counts at
-    its visit's time)."""
-    start, end = clock.days(period.start, period.end)
-    given = (
-        select(Visit.recorded_by_id, VisitStep.person_id)
-        .join(Visit, col(Visit.id) == VisitStep.visit_id)
-        .where(
-            VisitStep.kind == StepKind.calculation,
-            col(Visit.recorded_by_id).in_(member_ids),
-            col(Visit.occurred_at) >= start,
-            col(Visit.occurred_at) < end,
-        )
-        .distinct()
-    )
-    pairs = session.exec(given).all()
-    people = select(given.subquery().c.person_id)
-    contacted = set(
-        session.exec(
-            select(VisitPerson.person_id)
-            .join(Visit, col(Visit.id) == VisitPerson.visit_id)
-            .where(col(Visit.reached).is_(True), col(Visit.occurred_at) < end)
-            .where(col(VisitPerson.person_id).in_(people))
-        )
-    )
-    steps = session.exec(
-        select(VisitStep.person_id, VisitStep.kind, col(VisitStep.calculation_id).is_not(None))
-        .join(Visit, col(Visit.id) == VisitStep.visit_id)
-        .where(col(Visit.occurred_at) < end, col(VisitStep.person_id).in_(people))
-        .distinct()
-    ).all()
-    leaflets = {person_id for person_id, kind, _saved in steps if kind == StepKind.leaflet}
-    saved = {
-        person_id
-        for person_id, kind, is_saved in steps
-        if kind == StepKind.calculation and is_saved
-    }
-    found: dict[int, list[PersonSteps]] = defaultdict(list)
-    for member_id, person_id in pairs:
-        steps_done = PersonSteps(person_id in contacted, person_id in leaflets, person_id in saved)
-        found[member_id].append(steps_done)
+def _one(condition):
+    return case((condition, 1), else_=0)
+
+
+def _by_member(rows) -> dict[int, dict[str, int]]:
+    """Rows of a member_id and counts: each member's counts by the names of their columns."""
+    found = {}
+    for row in rows:
+        counts = dict(row._mapping)
+        member_id = counts.pop("member_id")
+        found[member_id] = {name: int(value or 0) for name, value in counts.items()}
     return found
+
+
+def _microseconds(session: Session, moment):
+    """A stored moment as whole microseconds since 1970, so that "less than five minutes
+    apart" means exactly what it does in Python: SQLite's julianday() keeps milliseconds only,
+    so its stored text ("YYYY-MM-DD HH:MM:SS.ffffff") is read in two parts."""
+    if session.get_bind().dialect.name == "sqlite":
+        seconds = cast(func.strftime("%s", func.substr(moment, 1, 19)), BigInteger)
+        return seconds * 1_000_000 + cast(func.substr(moment, 21), BigInteger)
+    return cast(extract("epoch", moment) * 1_000_000, BigInteger)
 
 
 def _reviews(

@@ -1,6 +1,7 @@
 """Data-quality flags on hand-built facts: each flag just below and at its threshold, what it
 leaves out, and the period a page asks for. Pure: no database."""
 
+import random
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -136,6 +137,28 @@ def test_calls_and_visits_without_a_location_are_left_out():
     calls = [at(n, 0, channel=Channel.phone_call) for n in range(1, 7)]
     unlocated = [visit(n) for n in range(1, 7)]
     assert visits_same_place(calls + unlocated) is None
+
+
+def test_the_most_households_by_one_spot_are_found_among_many_scattered_visits():
+    """Each visit is measured only against those in its band of latitude: the count is the
+    one measuring every pair of visits gives."""
+    scatter = random.Random(20261120)
+    visits = [
+        VisitFact(
+            scatter.randrange(60),
+            MORNING,
+            Channel.home_visit,
+            True,
+            LATITUDE + scatter.uniform(0, 80) * METRE,
+            LONGITUDE + scatter.uniform(0, 80) * METRE,
+        )
+        for _ in range(150)
+    ]
+    every_pair = max(
+        len({v.household_id for v in visits if metres_apart(centre, v) <= 20}) for centre in visits
+    )
+    assert every_pair >= MIN_SAME_PLACE_HOUSEHOLDS
+    assert visits_same_place(visits) == Flag(FlagKind.visits_same_place, every_pair, 150)
 
 
 def test_the_distance_is_in_metres():
