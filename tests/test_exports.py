@@ -2,13 +2,20 @@
 
 import csv
 import io
+import re
+from datetime import date
 
 import pytest
 from python_calamine import CalamineWorkbook
+from sqlalchemy import event
 from sqlmodel import select
 
-from app.models import AuditEvent
-from tests.factories import household, id_number, person
+from app.domain.identifiers import mask_id_number
+from app.models import AuditEvent, RegionLevel
+from app.routes import files
+from app.services import exports
+from app.services.households import HouseholdFilters
+from tests.factories import household, id_number, person, region, region_named, user_named
 
 WANG = id_number("530402", "19800101", 123)
 
@@ -88,3 +95,165 @@ def test_an_export_can_be_imported_again_without_changes(as_user, db, homes):
 
 def test_members_cannot_export(as_user):
     assert as_user("mei").get("/households/export.csv").status_code == 403
+
+
+# --- a varied registry, read in batches ------------------------------------------------------
+
+
+@pytest.fixture
+def registry(db):
+    """Three villages of one township (created in this order, so 瓦窑村 sorts first) with
+    households and people registered out of order, some in key groups or with subsidies."""
+    township = region_named(db, "北城街道")
+    region(db, "东村", RegionLevel.village, township)
+    region(db, "西村", RegionLevel.village, township)
+    west_1 = household(db, "西村", household_key="W1")
+    wayao_1 = household(db, "瓦窑村", household_key="Y1")
+    east_1 = household(db, "东村", household_key="E1")
+    wayao_2 = household(db, "瓦窑村", household_key="Y2")
+    west_2 = household(db, "西村", household_key="W2")
+    people = [
+        (wayao_2, "周一", {"key_groups": ["4", "1"]}),
+        (west_1, "吴二", {"subsidy_categories": ["severe_disability", "low_income"]}),
+        (wayao_1, "郑三", {"phone": "13912345678"}),
+        (east_1, "王四", {"key_groups": ["2"], "subsidy_categories": ["extreme_poverty"]}),
+        (wayao_2, "冯五", {}),
+        (west_2, "陈六", {"key_groups": ["8"]}),
+        (wayao_1, "褚七", {}),
+        (west_1, "卫八", {}),
+    ]
+    for order, (home, name, fields) in enumerate(people, start=11):
+        person(db, home, name=name, id_number=id_number(order=order), **fields)
+
+
+# By village, then household (as registered), then person (as added).
+IN_ORDER = [
+    ("郑三", "瓦窑村", "Y1", "", ""),
+    ("褚七", "瓦窑村", "Y1", "", ""),
+    ("周一", "瓦窑村", "Y2", "1、4", ""),
+    ("冯五", "瓦窑村", "Y2", "", ""),
+    ("王四", "东村", "E1", "2", "特困"),
+    ("吴二", "西村", "W1", "", "低保、重度残疾"),
+    ("卫八", "西村", "W1", "", ""),
+    ("陈六", "西村", "W2", "8", ""),
+]
+
+
+def exported(client, path: str) -> list[dict[str, str]]:
+    header, *rows = csv_rows(client.get(path))
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def summary(rows: list[dict[str, str]]) -> list[tuple[str, ...]]:
+    return [(r["姓名"], r["村/社区"], r["户号"], r["重点群体"], r["困难类别"]) for r in rows]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_people_come_by_village_household_and_person_whatever_the_batch_size(
+    as_user, registry, monkeypatch, chunk
+):
+    monkeypatch.setattr(exports, "CHUNK", chunk)
+    assert summary(exported(as_user("lee"), "/households/export.csv")) == IN_ORDER
+
+
+def test_full_numbers_for_an_admin_who_asks_masked_otherwise(as_user, registry):
+    client = as_user("alice")
+    full = exported(client, "/households/export.csv?full=1")
+    masked = exported(client, "/households/export.csv")
+    numbers = {r["姓名"]: r["身份证号"] for r in full}
+    assert numbers["郑三"] == id_number(order=13)
+    assert [r["身份证号"] for r in masked] == [mask_id_number(n) for n in numbers.values()]
+    assert {r["姓名"]: r["联系电话"] for r in full}["郑三"] == "13912345678"
+    assert {r["姓名"]: r["联系电话"] for r in masked}["郑三"] == "139****5678"
+
+
+def test_filters_keep_the_order_of_what_they_keep(as_user, registry, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    rows = exported(as_user("lee"), "/households/export.csv?key_group=8")
+    assert summary(rows) == [row for row in IN_ORDER if row[2] == "W2"]
+    rows = exported(as_user("lee"), "/households/export.csv?subsidy=low_income")
+    assert summary(rows) == [row for row in IN_ORDER if row[2] == "W1"]
+
+
+def statements_exporting(db, username: str) -> list[str]:
+    """The SQL of every statement one export runs."""
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        user = user_named(db, username)
+        list(exports.rows(db, user, HouseholdFilters(), date(2025, 6, 1), full=False))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return statements
+
+
+def test_each_batch_of_households_costs_the_same_few_statements(db, monkeypatch):
+    """Paging the people with OFFSET re-sorted and skipped the whole list for every page (hours
+    for a city's 2.3 million people); now a batch reads its households' people, key groups and
+    subsidies in the same three statements, however many people they have."""
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    orders = iter(range(100, 200))
+    counts = []
+    for batch in range(3):
+        for size in (1, batch + 2):
+            home = household(db, household_key=f"{batch}-{size}")
+            for _ in range(size):
+                order = next(orders)
+                person(
+                    db, home, name=f"人{order}", id_number=id_number(order=order), key_groups=["1"]
+                )
+        statements = statements_exporting(db, "lee")
+        assert not [s for s in statements if "OFFSET" in s.upper()]
+        counts.append(len(statements))
+    assert counts[1] - counts[0] == counts[2] - counts[1] <= 3
+
+
+# --- the size of a sheet -----------------------------------------------------------------------
+
+
+def test_an_export_too_long_for_an_excel_sheet_is_refused_before_it_starts(
+    as_user, db, homes, monkeypatch
+):
+    """An .xlsx sheet holds 1 048 576 rows. A longer list is neither cut short nor split over
+    sheets (the importer reads the first sheet only): the list comes back with its filters and
+    a word to narrow it or take CSV, and nothing is exported."""
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
+    client = as_user("lee")
+    response = client.get("/households/export.xlsx?status=resident&full=1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/households?status=resident&export=too_long_for_xlsx"
+    page = client.get(response.headers["location"]).text
+    (alert,) = re.findall(r'<div class="alert error" role="alert">([^<]*)</div>', page)
+    assert "Excel" in alert and "CSV" in alert
+    assert "too_long_for_xlsx" not in page, "the export and page links drop the word"
+    assert 'class="alert' not in client.get("/households?status=resident").text
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "export")).all() == []
+    assert len(csv_rows(client.get("/households/export.csv?status=resident"))) == 3
+
+
+def test_an_export_that_just_fits_an_excel_sheet_is_whole(as_user, homes, monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    response = as_user("lee").get("/households/export.xlsx", follow_redirects=False)
+    assert response.status_code == 200
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    assert [row[0] for row in sheet.to_python()] == ["姓名", "王大海", "李秀英"]
+
+
+# --- sent from a file ----------------------------------------------------------------------------
+
+
+def test_a_large_export_is_written_to_disk_and_sent_whole_in_pieces(as_user, registry, monkeypatch):
+    client = as_user("lee")
+    in_memory = client.get("/households/export.csv")
+    monkeypatch.setattr(exports, "SPOOL_BYTES", 100)
+    monkeypatch.setattr(files, "PIECE", 100)
+    on_disk = client.get("/households/export.csv", headers={"Accept-Encoding": "identity"})
+    assert on_disk.content == in_memory.content
+    assert on_disk.content.startswith("\ufeff姓名".encode())
+    assert on_disk.headers["content-length"] == str(len(on_disk.content))
+    assert on_disk.headers["content-disposition"].startswith("attachment; filename=download.csv")

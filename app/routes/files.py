@@ -1,8 +1,11 @@
 """Answering with a file to download."""
 
+import os
+from collections.abc import Iterator
+from typing import IO
 from urllib.parse import quote
 
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -10,16 +13,39 @@ MEDIA_TYPES = {
     "png": "image/png",
     "pdf": "application/pdf",
 }
+# Bytes read from a file and sent at a time.
+PIECE = 64 * 1024
 
 
 def attachment(content: bytes, filename: str, *, inline: bool = False) -> Response:
     """A download with its (Chinese) file name encoded as RFC 6266 asks; ``inline`` files
     open in the browser (an image to keep or pass on, a PDF to print)."""
+    return Response(
+        content, media_type=_media_type(filename), headers=_headers(filename, inline=inline)
+    )
+
+
+def file_attachment(file: IO[bytes], filename: str) -> StreamingResponse:
+    """A download sent from an open (temporary) file piece by piece, so that a large one never
+    sits in memory whole; the file is closed once sent."""
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+    headers = {**_headers(filename, inline=False), "Content-Length": str(size)}
+    return StreamingResponse(_pieces(file), media_type=_media_type(filename), headers=headers)
+
+
+def _pieces(file: IO[bytes]) -> Iterator[bytes]:
+    with file:
+        while piece := file.read(PIECE):
+            yield piece
+
+
+def _media_type(filename: str) -> str:
+    return MEDIA_TYPES[filename.rsplit(".", 1)[-1]]
+
+
+def _headers(filename: str, *, inline: bool) -> dict[str, str]:
     suffix = filename.rsplit(".", 1)[-1]
     how = "inline" if inline else "attachment"
     disposition = f"{how}; filename=download.{suffix}; filename*=UTF-8''{quote(filename)}"
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[suffix],
-        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
-    )
+    return {"Content-Disposition": disposition, "Cache-Control": "no-store"}

@@ -1,6 +1,7 @@
 """The household registry pages: list and search, one household, create and edit."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -15,7 +16,7 @@ from app.domain.imports import template_headers
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid, whole_number
 from app.models import Household, User
-from app.routes.files import attachment
+from app.routes.files import file_attachment
 from app.services import exports, households, regions, scope, visit_views
 
 router = Router(prefix="/households")
@@ -29,6 +30,8 @@ def household_or_404(session: SessionDep, user: CurrentUser, household_id: int) 
 
 
 ScopedHousehold = Annotated[Household, Depends(household_or_404)]
+# Added to the list's address when an export was refused for Excel (list.html says why).
+TOO_LONG_FOR_XLSX = ("export", "too_long_for_xlsx")
 
 
 @router.get("")
@@ -48,14 +51,18 @@ def household_list(request: Request, session: SessionDep, user: CurrentUser, pag
 
 @router.get("/export.{suffix}")
 def export(request: Request, session: SessionDep, user: Registrar, suffix: str, full: str = ""):
-    """The filtered list as .xlsx or .csv, numbers masked unless an admin asks (recorded)."""
-    if suffix not in ("xlsx", "csv"):
+    """The filtered list as .xlsx or .csv, numbers masked unless an admin asks (recorded). A
+    list too long for one Excel sheet goes back to the list, filters kept, with a word why."""
+    if suffix not in exports.WRITERS:
         raise HTTPException(404)
     filters = households.HouseholdFilters.from_query(request.query_params)
-    rows = exports.rows(session, user, filters, clock.today(), full == "1")
-    write = exports.as_xlsx if suffix == "xlsx" else exports.as_csv
-    name = f"住户名单-{clock.today().isoformat()}.{suffix}"
-    return attachment(write(template_headers(), rows), name)
+    today = clock.today()
+    if suffix == "xlsx" and not exports.fits_one_sheet(session, user, filters, today):
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "full"]
+        return RedirectResponse(f"/households?{urlencode([*kept, TOO_LONG_FOR_XLSX])}", 303)
+    rows = exports.rows(session, user, filters, today, full == "1")
+    written = exports.to_file(exports.WRITERS[suffix], template_headers(), rows)
+    return file_attachment(written, f"住户名单-{today.isoformat()}.{suffix}")
 
 
 def _form_page(request, session, user, form, household=None, errors=None, conflict=False):
