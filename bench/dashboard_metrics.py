@@ -98,7 +98,7 @@ def _migrated(city: Path) -> None:
 def on_sqlite(city: Path) -> list[Figure]:
     """Measured on a copy: the measurements write visits and refresh the summaries."""
     working = CACHE / "dashboard-run.db"
-    _remove(working)
+    remove_database(working)
     shutil.copy(city, working)
     use_database(f"sqlite:///{working}")
     return measure("SQLite", f"built in {sum(BUILD_TIMES.values()):.0f} s")
@@ -153,7 +153,7 @@ def timed(name: str):
     return Timer()
 
 
-def _remove(database: Path) -> None:
+def remove_database(database: Path) -> None:
     """The database with its write-ahead log: a log left behind would be read into the next
     database of that name."""
     for suffix in ("", "-wal", "-shm"):
@@ -162,8 +162,8 @@ def _remove(database: Path) -> None:
 
 def build(path: Path, households: int) -> None:
     partial = path.with_suffix(".building")
-    _remove(path)
-    _remove(partial)
+    remove_database(path)
+    remove_database(partial)
     use_database(f"sqlite:///{partial}")
     from sqlalchemy import event
     from sqlmodel import Session

@@ -14,7 +14,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.goals import Figure, read, table  # noqa: E402
 
-BENCHMARKS = ["throughput", "dashboard_metrics", "import_rows", "member_bytes", "pension_compare"]
+BENCHMARKS = [
+    "throughput",
+    "dashboard_metrics",
+    "city_pages",
+    "import_rows",
+    "member_bytes",
+    "pension_compare",
+]
 
 
 def main(names: list[str]) -> int:
