@@ -125,3 +125,24 @@ def visit(session: Session, home, people=(), by: str = "mei", **fields):
         session, home, form, by=user_named(session, by), source=VisitSource.form
     )
     return stored
+
+
+def raise_reported(session: Session, person, **fields):
+    """A raise of the person's resident tier (200 → 500 yuan, effective today) reported by mei;
+    not yet committed."""
+    from app.core import clock
+    from app.domain.codes import OutcomeCode
+    from app.models import EnrolmentChange
+
+    fields.setdefault("reported_at", clock.now())
+    change = EnrolmentChange(
+        person_id=person.id,
+        kind=OutcomeCode.raise_tier,
+        from_value=200,
+        to_value=500,
+        effective_on=clock.today(),
+        reported_by_id=user_id(session, "mei"),
+        **fields,
+    )
+    session.add(change)
+    return change

@@ -216,18 +216,7 @@ def someone(db, village: str, order: int, **fields) -> Person:
 
 
 def confirmed_raise(db, person: Person) -> None:
-    db.add(
-        EnrolmentChange(
-            person_id=person.id,
-            kind=OutcomeCode.raise_tier,
-            from_value=200,
-            to_value=500,
-            effective_on=clock.today(),
-            status=ChangeStatus.confirmed,
-            reported_by_id=factories.user_id(db, "mei"),
-            reported_at=clock.now(),
-        )
-    )
+    factories.raise_reported(db, person, status=ChangeStatus.confirmed)
     db.commit()
 
 

@@ -267,18 +267,9 @@ def waiting(db, person: Person, count: int) -> list[EnrolmentChange]:
     """``count`` raises reported about the person a minute apart, oldest first."""
     start = clock.now() - timedelta(hours=1)
     made = [
-        EnrolmentChange(
-            person_id=person.id,
-            kind=OutcomeCode.raise_tier,
-            from_value=200,
-            to_value=500,
-            effective_on=clock.today(),
-            reported_by_id=factories.user_id(db, "mei"),
-            reported_at=start + timedelta(minutes=n),
-        )
+        factories.raise_reported(db, person, reported_at=start + timedelta(minutes=n))
         for n in range(count)
     ]
-    db.add_all(made)
     db.commit()
     return made
 
