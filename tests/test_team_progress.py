@@ -126,11 +126,6 @@ def test_each_members_progress_outcomes_and_overdue_follow_ups_are_counted(db, t
     assert (ming.outcomes["undecided"], ming.overdue) == (1, 0)
 
 
-def test_follow_ups_are_read_a_chunk_of_households_at_a_time(db, teams, monkeypatch):
-    monkeypatch.setattr(worklists, "CHUNK", 1)
-    assert loads_of(db)["mei"].overdue == 1
-
-
 def test_the_team_view_counts_plan_lists_per_member(db, teams):
     mei = loads_of(db)["mei"]
     assert mei.plan_lists["employee_capable"] == 4, "everyone eligible is uninsured by default"

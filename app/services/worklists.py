@@ -107,9 +107,6 @@ def _three_ones_done():
     return reduce(operator.add, (_counted(done) for done in three_ones_conditions().values()))
 
 
-CHUNK = 500  # household ids per query: the database limits how many values one query binds
-
-
 def worklist(session: Session, member: User, today: date, q: str = "") -> list[WorklistEntry]:
     """The member's households in priority order, optionally narrowed by a quick search. One
     query for the whole list, however long: it is read on slow phones."""
