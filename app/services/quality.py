@@ -156,22 +156,27 @@ def _in_period(member_ids: list[int], period: Period) -> tuple:
     )
 
 
+def _located():
+    """A home visit with a position: what the same-spot flag compares, so the count of them
+    decides whether a member's positions are read at all."""
+    return and_(
+        Visit.channel == Channel.home_visit,
+        col(Visit.latitude).is_not(None),
+        col(Visit.longitude).is_not(None),
+    )
+
+
 def _visit_counts(
     session: Session, member_ids: list[int], period: Period
 ) -> dict[int, dict[str, int]]:
     """Each member's visits in the period, those that reached someone and the home visits
     with a location."""
-    located = and_(
-        Visit.channel == Channel.home_visit,
-        col(Visit.latitude).is_not(None),
-        col(Visit.longitude).is_not(None),
-    )
     query = (
         select(
             Visit.recorded_by_id.label("member_id"),
             func.count().label("attempts"),
             func.sum(_one(col(Visit.reached).is_(True))).label("reached"),
-            func.sum(_one(located)).label("located"),
+            func.sum(_one(_located())).label("located"),
         )
         .where(*_in_period(member_ids, period))
         .group_by(Visit.recorded_by_id)
@@ -270,12 +275,7 @@ def _located_visits(
         Visit.reached,
         Visit.latitude,
         Visit.longitude,
-    ).where(
-        *_in_period(member_ids, period),
-        Visit.channel == Channel.home_visit,
-        col(Visit.latitude).is_not(None),
-        col(Visit.longitude).is_not(None),
-    )
+    ).where(*_in_period(member_ids, period), _located())
     found: dict[int, list[VisitFact]] = defaultdict(list)
     for member_id, home, at, channel, reached, north, east in session.exec(query):
         fact = VisitFact(home, clock.local(at), Channel(channel), reached, north, east)
