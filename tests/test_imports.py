@@ -1,6 +1,7 @@
 """Importing lists through the pages: dry run first, then commit; people matched by ID number,
 look-alikes reviewed, nothing half-written."""
 
+import gc
 import io
 import re
 
@@ -248,3 +249,16 @@ def test_circled_numbers_in_a_cell_are_a_row_error_not_a_crash(as_user, db):
     page = upload(as_user("lee"), as_csv([person_row(number=WANG, groups="①、④")]))
     assert page.status_code == 200
     assert "请从列表中选择重点群体" in page.text
+
+
+def test_overlapping_runs_give_the_collector_back_as_they_found_it():
+    """The collector's setting is the process's: a run ending while another still goes must
+    not restore it, nor the other leave it relaxed for good."""
+    found = gc.get_threshold()
+    relaxed = imports.collector_relaxed
+    relaxed.__enter__()
+    relaxed.__enter__()
+    relaxed.__exit__(None, None, None)
+    assert gc.get_threshold() == imports.RELAXED_GC
+    relaxed.__exit__(None, None, None)
+    assert gc.get_threshold() == found
