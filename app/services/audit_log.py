@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.core import clock
 from app.core.i18n import Gettext
 from app.domain.audit import ACTION_LABELS, compact
+from app.domain.paging import page_count
 from app.domain.validation import whole_number
 from app.models import AuditEvent, User
 from app.services import audit, exports
@@ -66,7 +67,7 @@ class AuditPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return page_count(self.total, self.page_size)
 
 
 def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from app.core import clock
 from app.core.i18n import N_, Message
 from app.domain.codes import ChangeStatus, InsuranceStatus, OutcomeCode, Role
+from app.domain.paging import page_within
 from app.domain.validation import Invalid, whole_number
 from app.domain.visits import BASE_PERCENT
 from app.models import EnrolmentChange, Household, Person, Region, User
@@ -81,8 +82,7 @@ def changes_to_review(session: Session, user: User, page: int = 1) -> ChangeRevi
     total = session.exec(
         select(func.count()).select_from(EnrolmentChange).where(waiting, seen)
     ).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(total, page, PAGE_SIZE)
     oldest_first = (col(EnrolmentChange.reported_at), col(EnrolmentChange.id))
     newest_first = (col(EnrolmentChange.decided_at).desc(), col(EnrolmentChange.id).desc())
     return ChangeReview(

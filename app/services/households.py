@@ -16,6 +16,7 @@ from app.domain import people as rules
 from app.domain.audit import changes
 from app.domain.codes import InsuranceStatus, RegionLevel, SubsidyCategory
 from app.domain.identifiers import InvalidIdentifier, mask_phone, parse_id_number
+from app.domain.paging import page_count
 from app.domain.people import PlanList
 from app.domain.registry import (
     HouseholdForm,
@@ -113,7 +114,7 @@ class HouseholdPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return page_count(self.total, self.page_size)
 
 
 def search(

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from app.domain.paging import page_within
 from app.domain.people import age
 from app.models import Household, Person, User
 from app.services.worklists import WorklistEntry, worklist
@@ -65,8 +66,7 @@ def page_of_group(
     """PAGE_SIZE households of one village group's sheets (the households without a group
     too, ""), in the printed order."""
     printed = _printed(session, member, today, village_group)
-    pages = max(1, -(-len(printed) // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(len(printed), page, PAGE_SIZE)
     shown = printed[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return SheetPage(_sheets(session, shown, today), page, pages)
 

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
 
 from app.domain.codes import NotReachedReason, StepKind
+from app.domain.paging import page_within
 from app.domain.people import PlanList
 from app.domain.visits import CHANGES, Progress
 from app.domain.worklist import (
@@ -418,8 +419,7 @@ def incomplete(
     counted = _count_by_member(session, members, people, COUNTED + 1)
     more = sum(counted.values()) > COUNTED
     total = min(sum(counted.values()), COUNTED)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(total, page, PAGE_SIZE)
     skip = (page - 1) * PAGE_SIZE
     found = _page_by_member(session, members, people, skip, None if more else counted)
     last_visits = _last_visits(session, list({household.id for _p, household, *_ in found}))

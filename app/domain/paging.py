@@ -1,0 +1,12 @@
+"""Cutting a long list into pages of a fixed size."""
+
+
+def page_count(total: int, size: int) -> int:
+    """Pages for ``total`` rows; an empty list still has its one (empty) page."""
+    return max(1, -(-total // size))
+
+
+def page_within(total: int, page: int, size: int) -> tuple[int, int]:
+    """The page asked for, kept between the first and the last, and the number of pages."""
+    pages = page_count(total, size)
+    return min(max(page, 1), pages), pages
