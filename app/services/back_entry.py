@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.datastructures import ImmutableMultiDict
 
 from app.core import clock
@@ -360,18 +360,8 @@ def _walked_on(errors: dict, text: str) -> date | None:
 def _households(
     session: Session, user: User, household_ids: list[int], moment: datetime
 ) -> dict[int, Household]:
-    """The sheet's households, each one the user may record on (scope.household_for_visit):
-    those the keyer (a member or a lead) sees now, read at once (no more than a form may send);
-    any other one by one, for a member's household reassigned since the sheet was walked."""
-    seen = select(Household).where(
-        col(Household.id).in_(household_ids), scope.visible_households(session, user)
-    )
-    found: dict[int, Household | None] = {
-        household.id: household for household in session.exec(seen)
-    }
-    for household_id in household_ids:
-        if household_id not in found:
-            found[household_id] = scope.household_for_visit(session, user, household_id, moment)
+    """The sheet's households, each one the user may record on."""
+    found = scope.households_for_visit(session, user, household_ids, moment)
     if None in found.values():
         raise ForeignHousehold
     return found

@@ -89,6 +89,25 @@ def household_for_visit(
     return session.get(Household, household_id)
 
 
+def households_for_visit(
+    session: Session, user: User, household_ids: list[int], occurred_at: datetime
+) -> dict[int, Household | None]:
+    """household_for_visit for many households (a paper sheet's): those the user sees now read
+    at once, any other one by one (a member's household reassigned since)."""
+    if user.role == Role.cadre:
+        return dict.fromkeys(household_ids)
+    seen = select(Household).where(
+        col(Household.id).in_(household_ids), visible_households(session, user)
+    )
+    found: dict[int, Household | None] = {
+        household.id: household for household in session.exec(seen)
+    }
+    for household_id in household_ids:
+        if household_id not in found:
+            found[household_id] = household_for_visit(session, user, household_id, occurred_at)
+    return found
+
+
 def visit_for(session: Session, user: User, visit_id: int) -> Visit | None:
     """A visit on a household the user sees now, or one they recorded on a household that was
     theirs at the time; cadres see no visits."""
