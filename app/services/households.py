@@ -387,7 +387,7 @@ def add_person(session: Session, household: Household, form: PersonForm, *, by: 
     )
     session.add(person)
     session.flush()
-    replace_links(session, [(person.id, values)])
+    insert_links(session, [(person.id, values)])
     audit.record(
         session, "person_added", user=by, target=f"person:{person.id}", household=household.id
     )
@@ -494,6 +494,11 @@ def replace_links(session: Session, people: list[tuple[int, PersonValues]]) -> N
     ids = [person_id for person_id, _values in people]
     for table in (PersonKeyGroup, PersonSubsidy):
         session.exec(delete(table).where(col(table.person_id).in_(ids)))
+    insert_links(session, people)
+
+
+def insert_links(session: Session, people: list[tuple[int, PersonValues]]) -> None:
+    """The key groups and hardship categories of people just added, who have none yet."""
     groups = [
         {"person_id": person_id, "key_group": group}
         for person_id, values in people

@@ -28,7 +28,12 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.households import DUPLICATE_ID_MESSAGE, person_columns, replace_links
+from app.services.households import (
+    DUPLICATE_ID_MESSAGE,
+    insert_links,
+    person_columns,
+    replace_links,
+)
 from app.services.regions import subtree_ids
 
 # Up to this many rows an import answers at once; larger files run in the background.
@@ -485,7 +490,7 @@ def _insert_people(
             )
         ).all()
     )
-    replace_links(session, [(ids[index], row.person) for _household_id, row, index in people])
+    insert_links(session, [(ids[index], row.person) for _household_id, row, index in people])
 
 
 def pending_reviews(session: Session, user: User) -> list[tuple[ImportReview, Person, Household]]:
