@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.dashboard_metrics import CACHE, built_city, remove_database, use_database
 from bench.goals import Figure, arguments, report
+from bench.serving import session_cookie
 
 GOAL_MS = 300
 ROLES = ("admin", "lead", "cadre", "member")
@@ -81,10 +82,7 @@ def signed_in() -> tuple[dict[str, str], dict[str, int]]:
     from sqlmodel import Session, func, select
 
     from app.core.db import get_engine
-    from app.core.security import sign
     from app.models import Household, Person, User, Visit
-    from app.models.auth import SessionKind
-    from app.services.auth import open_session
 
     with Session(get_engine()) as session:
         busiest = session.exec(
@@ -96,10 +94,7 @@ def signed_in() -> tuple[dict[str, str], dict[str, int]]:
         first = select(User).order_by(User.id)
         users = {role: session.exec(first.where(User.role == role)).first() for role in ROLES}
         users["member"] = session.get(User, busiest)
-        cookies = {}
-        for role, user in users.items():
-            token = open_session(session, user, SessionKind.web)[0]
-            cookies[role] = f"vg_session={sign(token, 'session')}; vg_lang=zh_CN"
+        cookies = {role: session_cookie(session, user) for role, user in users.items()}
         session.commit()
         household = session.exec(select(Household).where(Household.assignee_id == busiest)).first()
         ids = {

@@ -144,3 +144,14 @@ def prepare(members: int, households_each: int) -> list[Member]:
         session.commit()
     get_engine().dispose()
     return prepared
+
+
+def session_cookie(session, user) -> str:
+    """The Cookie header of a browser session opened for the user, as signing in opens one
+    (commit the session after)."""
+    from app.core.security import sign
+    from app.models.auth import SessionKind
+    from app.services.auth import open_session
+
+    token = open_session(session, user, SessionKind.web)[0]
+    return f"vg_session={sign(token, 'session')}; vg_lang=zh_CN"

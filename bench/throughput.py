@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.goals import Figure, arguments, report  # noqa: E402
-from bench.serving import Member, Server, prepare  # noqa: E402
+from bench.serving import Member, Server, prepare, session_cookie  # noqa: E402
 
 USERS, HOUSEHOLDS_EACH = 64, 20
 GOAL_SHARE, GOAL_P95_MS = 8.0, 50.0
@@ -91,18 +91,13 @@ def signed_in(members: list[Member]) -> list[str]:
     from sqlmodel import Session
 
     from app.core.db import get_engine
-    from app.core.security import sign
     from app.models import User
-    from app.models.auth import SessionKind
-    from app.services.auth import open_session
 
     with Session(get_engine()) as session:
-        tokens = [
-            open_session(session, session.get(User, m.id), SessionKind.web)[0] for m in members
-        ]
+        cookies = [session_cookie(session, session.get(User, m.id)) for m in members]
         session.commit()
     get_engine().dispose()
-    return [f"vg_session={sign(token, 'session')}; vg_lang=zh_CN" for token in tokens]
+    return cookies
 
 
 def check_pages(url: str, cookies: Path) -> None:
