@@ -8,6 +8,7 @@ scoping helpers that answer 404.
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
+from anyio.to_thread import run_sync
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import inspect
@@ -18,7 +19,7 @@ from app.core.i18n import N_
 from app.core.security import tokens_match, unsign
 from app.models import Role, User
 from app.models.auth import SessionKind
-from app.services.auth import resolve_session
+from app.services.auth import find_session, resolve_session, settle_session, writes_to_settle
 
 SESSION_COOKIE = "vg_session"
 T = TypeVar("T")
@@ -60,9 +61,16 @@ def released(session: Session, user: User | None) -> User | None:
 
 
 async def optional_user(request: Request, session: SessionDep) -> User | None:
-    """On the event loop, not in a worker thread: one indexed query (a write at most once a
-    minute) costs less than the trip to a thread and back, on every request (bench/README.md)."""
-    user = released(session, resolve_session(session, session_token(request), SessionKind.web))
+    """On the event loop, not in a worker thread: one indexed query costs less than the trip to
+    a thread and back, on every request (bench/README.md). The write a session needs at most
+    once a minute goes to a thread: waiting there for another writer's lock (an import's commit
+    on SQLite) holds up this request only, not every request of the process."""
+    found = find_session(session, session_token(request), SessionKind.web)
+
+    def settled() -> User | None:
+        return released(session, settle_session(session, found, SessionKind.web))
+
+    user = await run_sync(settled) if writes_to_settle(found, SessionKind.web) else settled()
     request.state.user = user
     return user
 

@@ -1,13 +1,16 @@
 """Sessions end when they should (idle, too old, password changed) and new passwords are ones a
 guesser would not try first."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import select, update
 
 from app.core import clock
+from app.core.db import get_engine
 from app.core.i18n import gettext_for
 from app.core.security import verify_password
 from app.domain.passwords import HAS_USERNAME, TOO_EASY, TOO_SHORT
@@ -60,6 +63,41 @@ def test_an_api_token_ends_after_its_lifetime_however_much_it_is_used(
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     later(monkeypatch, start + timedelta(hours=12))
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_session_waiting_for_another_writer_does_not_hold_up_other_requests(client, db):
+    """The once-a-minute touch of a session waits for the database's write lock (held here as
+    an import's commit would hold it) in a worker thread: other requests of the process go on."""
+    sign_in(client, "mei")
+    touched = db.exec(select(AuthSession)).one()
+    touched.last_seen_at = clock.now() - timedelta(minutes=2)
+    db.add(touched)
+    db.commit()
+    locked, release = threading.Event(), threading.Event()
+
+    def another_writer() -> None:
+        with get_engine().connect() as connection:
+            touch = update(AuthSession).where(AuthSession.id == touched.id)
+            connection.execute(touch.values(last_seen_at=AuthSession.last_seen_at))
+            locked.set()
+            release.wait(timeout=5)  # in any case: a blocked event loop would wait for ever
+            connection.rollback()
+
+    finished = []
+
+    def open_worklist() -> None:
+        finished.append(("worklist", client.get("/worklist").status_code))
+
+    writer, member = threading.Thread(target=another_writer), threading.Thread(target=open_worklist)
+    writer.start()
+    locked.wait()
+    member.start()
+    time.sleep(0.5)  # the worklist request is waiting for the lock by now
+    finished.append(("health", client.get("/api/v1/health").status_code))
+    release.set()
+    member.join()
+    writer.join()
+    assert finished == [("health", 200), ("worklist", 200)]
 
 
 # --- changing one's password signs out everywhere ------------------------------------------

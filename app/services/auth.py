@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from functools import cache, lru_cache
 
 from sqlalchemy import bindparam
@@ -115,27 +116,62 @@ def open_session(session: Session, user: User, kind: SessionKind) -> tuple[str, 
 
 
 def resolve_session(session: Session, token: str | None, kind: SessionKind) -> User | None:
-    """The active user behind a token, or None when it is unknown, idle too long or expired.
-    One query on every request: the session and its user are read together."""
+    """The active user behind a token, or None when it is unknown, idle too long or expired."""
+    return settle_session(session, find_session(session, token, kind), kind)
+
+
+def find_session(
+    session: Session, token: str | None, kind: SessionKind
+) -> tuple[User, AuthSession] | None:
+    """A token's session and its user, read together in one query (it runs on every request);
+    nothing is written."""
     if not token:
         return None
     params = {"token_hash": token_digest(token), "kind": kind}
-    found = session.exec(_session_with_user(), params=params).first()
-    if found is None:
-        return None
-    user, auth_session = found
+    return session.exec(_session_with_user(), params=params).first()
+
+
+class SessionState(StrEnum):
+    live = "live"
+    due_touch = "due_touch"  # live, last seen over a minute ago
+    ended = "ended"  # idle too long or past its lifetime: deleted when next seen
+
+
+def session_state(auth_session: AuthSession, kind: SessionKind) -> SessionState:
     now = clock.now()
     idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
     idle = kind == SessionKind.web and now - auth_session.last_seen_at > idle_limit
     if idle or now >= auth_session.expires_at:
+        return SessionState.ended
+    if now - auth_session.last_seen_at > timedelta(minutes=1):
+        return SessionState.due_touch
+    return SessionState.live
+
+
+def writes_to_settle(found: tuple[User, AuthSession] | None, kind: SessionKind) -> bool:
+    """Whether settle_session would write (at most once a minute per session): a caller on the
+    event loop settles such a session in a worker thread, since a write may wait for another
+    writer's lock."""
+    return found is not None and session_state(found[1], kind) != SessionState.live
+
+
+def settle_session(
+    session: Session, found: tuple[User, AuthSession] | None, kind: SessionKind
+) -> User | None:
+    """The active user of a session find_session found: an ended session is deleted, a live one
+    touched at most once a minute (a write on every request would serialise SQLite)."""
+    if found is None:
+        return None
+    user, auth_session = found
+    state = session_state(auth_session, kind)
+    if state == SessionState.ended:
         session.delete(auth_session)
         session.commit()
         return None
     if not user.is_active:
         return None
-    if now - auth_session.last_seen_at > timedelta(minutes=1):
-        # Touch at most once a minute: a write on every request would serialise SQLite.
-        auth_session.last_seen_at = now
+    if state == SessionState.due_touch:
+        auth_session.last_seen_at = clock.now()
         session.add(auth_session)
         session.commit()
     return user
