@@ -272,6 +272,12 @@ SCOPED_INPUTS = [
     ("GET", "/worklist/sheet/entry?member_id={member_id}", {}),
     ("GET", "/team/incomplete?member_id={member_id}", {}),
     ("GET", "/team?team_id={team_id}", {}),
+    ("GET", "/quality?team_id={team_id}", {}),
+    (
+        "POST",
+        "/quality/review",
+        {"member_id": "{user_id}", "kind": "contact_rate_near_full", "team_id": "{team_id}"},
+    ),
     ("POST", "/worklist/claims", {"household_id": "{household_id}"}),
     ("POST", "/assign", {"member_id": "none", "household_ids": "{household_id}", "confirmed": "1"}),
     ("POST", "/assign/move", {"from_member_id": "{member_id}", "to_member_id": "{user_id}"}),

@@ -15,8 +15,16 @@ from app.domain.codes import Channel, FlagKind
 from app.domain.metrics import Period
 from app.domain.quality import Flag, PersonSteps, VisitFact
 from app.domain.visits import StepForm
-from app.models import AuditEvent, QualityReview, Visit, VisitPerson, VisitStep
-from app.services import calculations, quality
+from app.models import (
+    AuditEvent,
+    QualityReview,
+    Team,
+    TeamMembership,
+    Visit,
+    VisitPerson,
+    VisitStep,
+)
+from app.services import calculations, quality, worklists
 from app.services.parameters import effective_parameters
 from tests import factories
 from tests.conftest import csrf_token
@@ -87,6 +95,10 @@ def review(client, member: int, kind: str = RATE, note: str = "问过了，村�
     return post(client, "/quality/review", **{**fields, **extra})
 
 
+def team_id(db, name: str) -> int:
+    return db.exec(select(Team.id).where(Team.name == name)).one()
+
+
 def flag_item(page: str, member: int, kind: str) -> str:
     return page.split(f'id="flag-{member}-{kind}"')[1].split("</li>")[0]
 
@@ -130,6 +142,55 @@ def test_a_lead_does_not_see_another_townships_members(db, as_user, otto_rushed)
 def test_an_admin_sees_every_members_flags(db, as_user, mei_rushed, otto_rushed):
     page = as_user("alice").get("/quality?period=2026-11").text
     assert "梅队员" in page and "奥队员" in page
+
+
+@pytest.fixture
+def city_admin(monkeypatch):
+    """Alice leads every team, more than are opened at once (an admin's city has 74)."""
+    monkeypatch.setattr(worklists, "OPEN_TEAMS", 2)
+
+
+def test_an_admin_of_many_teams_sees_a_line_per_team_and_opens_one(
+    db, as_user, city_admin, mei_rushed, otto_rushed
+):
+    mei, otto = user_id(db, "mei"), user_id(db, "otto")
+    first, other = team_id(db, "北城一队"), team_id(db, "玉兴一队")
+    client = as_user("alice")
+    lines = client.get("/quality?period=2026-11").text
+    assert f'href="/quality?period=2026-11&amp;team_id={first}"' in lines
+    assert f'href="/quality?period=2026-11&amp;team_id={other}"' in lines
+    assert "flag-" not in lines and 'id="no-flags"' not in lines, "no member's flags worked out"
+    opened = client.get(f"/quality?period=2026-11&team_id={first}").text
+    assert 'id="team-name">北城一队<' in opened
+    assert f'id="flag-{mei}-{RATE}"' in opened and f'id="flag-{otto}-{RATE}"' not in opened
+    assert f'href="/quality?period=2026-10&amp;team_id={first}"' in opened, "months keep the team"
+    assert f'id="flag-{otto}-{RATE}"' in client.get(f"/quality?period=2026-11&team_id={other}").text
+
+
+def test_members_in_no_team_are_shown_below_the_team_lines(db, as_user, city_admin, otto_rushed):
+    otto = user_id(db, "otto")
+    for membership in db.exec(select(TeamMembership).where(TeamMembership.user_id == otto)):
+        db.delete(membership)
+    db.commit()
+    page = as_user("alice").get("/quality?period=2026-11").text
+    assert 'id="no-team"' in page
+    assert f'id="flag-{otto}-{RATE}"' in page.split('id="no-team"')[1]
+
+
+def test_a_review_in_an_opened_team_returns_to_that_team(db, as_user, city_admin, mei_rushed):
+    mei, first = user_id(db, "mei"), team_id(db, "北城一队")
+    answer = review(as_user("alice"), mei, team_id=str(first))
+    assert answer.status_code == 303
+    assert (
+        answer.headers["location"] == f"/quality?period=2026-11&team_id={first}#flag-{mei}-{RATE}"
+    )
+
+
+def test_a_team_the_user_does_not_lead_is_not_found(db, as_user, otto_rushed):
+    other = team_id(db, "玉兴一队")
+    client = as_user("lee")
+    assert client.get(f"/quality?period=2026-11&team_id={other}").status_code == 404
+    assert review(client, user_id(db, "otto"), team_id=str(other)).status_code == 404
 
 
 def test_another_month_shows_its_own_flags(db, as_user, mei_rushed):

@@ -15,8 +15,8 @@ from app.domain import quality as rules
 from app.domain.codes import FlagKind, Role
 from app.domain.metrics import Period
 from app.domain.validation import Invalid, whole_number
-from app.models import User
-from app.services import quality
+from app.models import Team, User
+from app.services import assignments, quality
 
 router = Router(prefix="/quality")
 
@@ -40,20 +40,35 @@ def _context(period: Period, **extra) -> dict:
     }
 
 
-def _page(request: Request, session: SessionDep, user: User, period: Period, **extra):
-    groups = quality.member_flags(session, quality.reviewable_members(session, user), period)
+def _page(
+    request: Request, session: SessionDep, user: User, period: Period, team: Team | None, **extra
+):
+    shown = quality.flags_shown(session, user, period, team)
+    context = _context(period, groups=shown.groups, lines=shown.lines, team=shown.team, **extra)
     status_code = 422 if extra.get("errors") else 200
-    return render(request, PAGE, _context(period, groups=groups, **extra), status_code=status_code)
+    return render(request, PAGE, context, status_code=status_code)
 
 
 def _flag(
-    request: Request, session: SessionDep, member: User, kind: FlagKind, period: Period, **extra
+    request: Request,
+    session: SessionDep,
+    member: User,
+    kind: FlagKind,
+    period: Period,
+    team: Team | None,
+    **extra,
 ):
     """The flag's <li> alone: what HTMX swaps after a review (or an attempt at one)."""
     row = quality.member_flag(session, member, kind, period)
     status_code = 422 if extra.get("errors") else 200
-    context = _context(period, row=row, **extra)
+    context = _context(period, row=row, team=team, **extra)
     return render(request, PAGE, context, block="flag", status_code=status_code)
+
+
+def _team(session: SessionDep, user: User, team_id: str) -> Team | None:
+    """The team asked for (one the user leads: else 404), or None when none is."""
+    chosen = whole_number(team_id)
+    return None if chosen is None else found_or_404(assignments.led_team(session, user, chosen))
 
 
 def _kind(text: str) -> FlagKind:
@@ -63,8 +78,11 @@ def _kind(text: str) -> FlagKind:
 
 
 @router.get("")
-def quality_page(request: Request, session: SessionDep, user: Reviewer, period: str = ""):
-    return _page(request, session, user, rules.period_asked(period, clock.today()))
+def quality_page(
+    request: Request, session: SessionDep, user: Reviewer, period: str = "", team_id: str = ""
+):
+    team = _team(session, user, team_id)
+    return _page(request, session, user, rules.period_asked(period, clock.today()), team)
 
 
 @router.post("/review")
@@ -76,8 +94,10 @@ def review_flag(
     kind: Annotated[str, Form()] = "",
     period: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
+    team_id: Annotated[str, Form()] = "",
 ):
     member = found_or_404(quality.reviewable_member(session, user, whole_number(member_id)))
+    team = _team(session, user, team_id)
     flag_kind = _kind(kind)
     chosen = rules.period_asked(period, clock.today())
     shown = {"answered": f"flag-{member.id}-{flag_kind}", "typed": note}
@@ -86,7 +106,8 @@ def review_flag(
     except Invalid as invalid:
         shown["errors"] = invalid.errors
     if request.headers.get("hx-request"):
-        return _flag(request, session, member, flag_kind, chosen, **shown)
+        return _flag(request, session, member, flag_kind, chosen, team, **shown)
     if "errors" in shown:
-        return _page(request, session, user, chosen, **shown)
-    return RedirectResponse(f"/quality?period={chosen.name}#{shown['answered']}", 303)
+        return _page(request, session, user, chosen, team, **shown)
+    opened = f"&team_id={team.id}" if team else ""
+    return RedirectResponse(f"/quality?period={chosen.name}{opened}#{shown['answered']}", 303)

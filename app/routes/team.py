@@ -3,7 +3,7 @@ households, team members and claim pools; who is incomplete and why; which leafl
 
 from typing import Annotated
 
-from fastapi import Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
@@ -11,7 +11,7 @@ from app.core.db import SessionDep
 from app.core.i18n import N_
 from app.core.routing import Router
 from app.core.templating import render
-from app.deps import require_role
+from app.deps import found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
 from app.models import Region, Team, User
@@ -23,10 +23,7 @@ Lead = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 
 
 def team_or_404(session: SessionDep, user: Lead, team_id: int) -> Team:
-    team = next((t for t in assignments.teams_led_by(session, user) if t.id == team_id), None)
-    if team is None:
-        raise HTTPException(404)
-    return team
+    return found_or_404(assignments.led_team(session, user, team_id))
 
 
 LedTeam = Annotated[Team, Depends(team_or_404)]

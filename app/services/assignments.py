@@ -28,6 +28,11 @@ def teams_led_by(session: Session, user: User) -> list[Team]:
     return list(session.exec(query))
 
 
+def led_team(session: Session, user: User, team_id: int | None) -> Team | None:
+    """One of the teams the user leads, else None (answered as absent)."""
+    return next((team for team in teams_led_by(session, user) if team.id == team_id), None)
+
+
 def assignable_members(session: Session, user: User) -> list[User]:
     """The active members of the user's teams: whom they may give households to."""
     team_ids = [team.id for team in teams_led_by(session, user)]

@@ -16,9 +16,10 @@ from app.domain.codes import Channel, FlagKind, Role, StepKind
 from app.domain.metrics import Period
 from app.domain.quality import MINUTES_APART, Flag, Tally, VisitFact
 from app.domain.validation import Invalid
-from app.models import QualityReview, User, Visit, VisitPerson, VisitStep
+from app.models import QualityReview, Team, User, Visit, VisitPerson, VisitStep
 from app.services import audit
 from app.services.assignments import assignable_members
+from app.services.worklists import TeamLine, opens_every_team, team_lines, teams_of_members
 
 NOTE_LENGTH = 500  # QualityReview.note
 ALREADY_REVIEWED = N_("This flag was already reviewed.")
@@ -66,6 +67,33 @@ def reviewable_members(session: Session, user: User) -> list[User]:
         .order_by(User.display_name)
     )
     return list(session.exec(query))
+
+
+@dataclass(frozen=True)
+class FlagsShown:
+    """What the quality page shows: the members' flags, all at once for a lead's few teams. A
+    user who leads more (an admin's city: 720 members, a page of a megabyte) sees a line per team
+    and opens one at a time, with the flags of members in no team below the lines."""
+
+    groups: list[MemberFlags]
+    lines: list[TeamLine] | None = None
+    team: Team | None = None  # the team opened
+
+
+def flags_shown(session: Session, user: User, period: Period, team: Team | None) -> FlagsShown:
+    """The flags the user reviews in the period: of the team given (one they lead), else as
+    FlagsShown says."""
+    members = reviewable_members(session, user)
+    if team is not None:
+        in_team = teams_of_members(session, [team])
+        shown = [member for member in members if member.id in in_team]
+        return FlagsShown(member_flags(session, shown, period), team=team)
+    if opens_every_team(session, user):
+        return FlagsShown(member_flags(session, members, period))
+    lines = team_lines(session, user)
+    in_a_team = teams_of_members(session, [line.team for line in lines])
+    loose = [m for m in members if m.id not in in_a_team]
+    return FlagsShown(member_flags(session, loose, period), lines)
 
 
 def reviewable_member(session: Session, user: User, member_id: int | None) -> User | None:

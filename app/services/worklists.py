@@ -256,7 +256,7 @@ def team_views(
     """Each team the user leads (only the one asked for, if any) with its members' loads,
     counted for all of them at once."""
     teams = [team for team in teams_led_by(session, lead) if team_id in (None, team.id)]
-    team_of = _team_of(session, teams)
+    team_of = teams_of_members(session, teams)
     members = [member for member in assignable_members(session, lead) if member.id in team_of]
     loads = _loads(session, members, today)
     views = []
@@ -276,7 +276,7 @@ def team_lines(session: Session, lead: User) -> list[TeamLine]:
     """Each team the user leads on one line, from one count of households per member (through
     the assignee index alone) rather than every member's full load."""
     teams = teams_led_by(session, lead)
-    team_of = _team_of(session, teams)
+    team_of = teams_of_members(session, teams)
     lines = {team.id: TeamLine(team) for team in teams}
     members = [m.id for m in assignable_members(session, lead)]
     for member_id in members:
@@ -291,7 +291,7 @@ def team_lines(session: Session, lead: User) -> list[TeamLine]:
     return list(lines.values())
 
 
-def _team_of(session: Session, teams: list[Team]) -> dict[int, int]:
+def teams_of_members(session: Session, teams: list[Team]) -> dict[int, int]:
     """The team of each member of these teams (a member belongs to one team; a lead's several
     memberships do not matter here: leads carry no households)."""
     query = select(TeamMembership.user_id, TeamMembership.team_id).where(

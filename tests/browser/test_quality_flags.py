@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.core import clock
 from app.core.config import get_settings
 from app.core.db import get_engine
+from app.services import worklists
 from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in
 from tests.factories import household, id_number, person, user_id, visit
 
@@ -68,3 +69,29 @@ def test_a_lead_reviews_a_flag_with_a_note_on_a_phone(page: Page, live_server, m
 
         page.reload()
         expect(flag).to_have_attribute("data-open", "no")
+
+
+def test_an_admin_of_many_teams_opens_a_team_and_reviews_there(
+    page: Page, live_server, mei_last_month, monkeypatch
+):
+    """An admin's city has 74 teams: a line each, one opened at a time."""
+    monkeypatch.setattr(worklists, "OPEN_TEAMS", 2)
+    page.set_viewport_size(SMALL_PHONE)
+    with screenshot_on_failure(page, "quality-flags-teams"):
+        sign_in(page, live_server, "alice")
+        page.goto(f"{live_server}/quality")
+        page.locator("#period-earlier").click()
+        page.locator("#team-lines").get_by_role("link", name="北城一队").click()
+        expect(page.locator("#team-name")).to_have_text("北城一队")
+        assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+        screenshot(page, "quality-flags-team")
+
+        flag = page.locator(f"#flag-{mei_last_month}-contact_rate_near_full")
+        flag.get_by_label("核查情况").fill("问过梅队员：那天村里集中开会。")
+        flag.get_by_role("button", name="标记为已核查").click()
+        expect(flag).to_have_attribute("data-open", "no")
+
+        page.locator("#period-later").click()
+        expect(page.locator("#team-name")).to_have_text("北城一队")
+        page.get_by_role("link", name="全部队伍").click()
+        expect(page.locator("#team-lines")).to_be_visible()
