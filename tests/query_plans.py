@@ -32,6 +32,6 @@ def query_plans(engine: Engine) -> Iterator[list[str]]:
         yield steps
     with engine.connect() as connection:
         for statement, parameters in seen:
-            if statement.lstrip().upper().startswith("SELECT"):
+            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
                 plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
                 steps.extend(row.detail for row in plan)

@@ -9,10 +9,13 @@ from python_calamine import CalamineWorkbook
 from sqlmodel import delete, select
 
 from app.core import clock
+from app.core.db import get_engine
 from app.models import AuditEvent
-from app.services import audit
+from app.services import audit, audit_log, exports
 from tests.conftest import sign_in
+from tests.databases import ON_POSTGRES
 from tests.factories import user_named
+from tests.query_plans import query_plans
 from tests.routes import app_routes
 
 
@@ -108,6 +111,58 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_recorded(as_user, db, 
     recorded = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert (recorded.username, recorded.target) == ("alice", "audit")
     assert recorded.detail == {"filters": {"action": "reveal_id_number"}}
+
+
+def test_the_export_holds_more_rows_than_it_reads_at_once_newest_first(
+    as_user, db, trail, monkeypatch
+):
+    monkeypatch.setattr(audit_log, "CHUNK", 2)
+    start = clock.now() - timedelta(hours=1)
+    for minutes in range(5):
+        event(db, "reveal_id_number", at=start + timedelta(minutes=minutes), attempt=minutes)
+    response = as_user("alice").get("/admin/audit/export.xlsx?action=reveal_id_number")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    _header, *body = rows.to_python()
+    assert [row[4] for row in body] == [f"attempt: {n}" for n in (4, 3, 2, 1, 0)]
+
+
+def test_rows_too_many_for_one_sheet_are_not_exported_and_the_list_says_why(
+    as_user, db, trail, monkeypatch
+):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)  # a header and two rows
+    for _ in range(3):
+        event(db, "login")
+    client = as_user("alice")
+    refused = client.get("/admin/audit/export.xlsx?action=login", follow_redirects=False)
+    assert refused.status_code == 303
+    assert refused.headers["location"] == "/admin/audit?action=login"
+    page = client.get(refused.headers["location"]).text
+    assert 'id="too-long-for-xlsx"' in page and "export.xlsx" not in page
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "export")).first() is None
+    client.get("/admin/audit/export.xlsx?action=login&until=" + clock.today().isoformat())
+    fewer = client.get("/admin/audit?action=reveal_id_number").text
+    assert 'id="too-long-for-xlsx"' not in fewer
+
+
+def test_the_filters_offer_each_action_and_account_on_record_once(as_user, db, trail):
+    for by in ("mei", "lee", "mei", None):
+        event(db, "login", by=by)
+    event(db, "reveal_id_number", by="lee", reason="visit")
+    assert audit_log.actions_present(db) == ["login", "reveal_id_number"]
+    accounts = audit_log.accounts_present(db)
+    assert sorted(accounts) == sorted(user_named(db, name).id for name in ("lee", "mei"))
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's query plans")
+def test_the_filters_jump_through_the_indexes_rather_than_read_the_whole_trail(db, trail):
+    """A city's trail gains a million rows a year; its actions and accounts stay a few hundred."""
+    with query_plans(get_engine()) as plans:
+        audit_log.actions_present(db)
+        audit_log.accounts_present(db)
+    scans = [step for step in plans if step.startswith("SCAN audit")]
+    assert not scans, plans
+    assert any("ix_audit_action" in step for step in plans)
+    assert any("ix_audit_user_id" in step for step in plans)
 
 
 # --- the API -------------------------------------------------------------------------------

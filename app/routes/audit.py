@@ -2,6 +2,7 @@
 app has no route that changes or removes an audit row."""
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
@@ -11,8 +12,8 @@ from app.core.templating import render, request_locale
 from app.deps import AdminUser
 from app.domain.audit import ACTION_LABELS, compact
 from app.domain.validation import whole_number
-from app.routes.files import attachment
-from app.services import audit_log
+from app.routes.files import file_attachment
+from app.services import audit_log, exports
 
 router = Router(prefix="/admin/audit")
 
@@ -27,6 +28,7 @@ def audit_page(request: Request, session: SessionDep, admin: AdminUser, page: st
         "action_labels": ACTION_LABELS,
         "accounts": audit_log.accounts_present(session),
         "compact": compact,
+        "fits_xlsx": exports.fits_xlsx,
     }
     block = "audit_rows" if request.headers.get("hx-request") else None
     return render(request, "audit/list.html", context, block=block)
@@ -34,8 +36,11 @@ def audit_page(request: Request, session: SessionDep, admin: AdminUser, page: st
 
 @router.get("/export.xlsx")
 def export(request: Request, session: SessionDep, admin: AdminUser):
-    """The filtered rows as a spreadsheet (the export is recorded too)."""
+    """The filtered rows as a spreadsheet (the export is recorded too). Rows too many for one
+    sheet go back to the list, filters kept, which says why."""
     filters = audit_log.AuditFilters.from_page(request.query_params)
+    if not exports.fits_xlsx(audit_log.count(session, filters)):
+        return RedirectResponse(f"/admin/audit?{request.url.query}", 303)
     _ = gettext_for(request_locale(request))
-    content = audit_log.spreadsheet(session, filters, by=admin, _=_)
-    return attachment(content, f"审计日志-{clock.today().isoformat()}.xlsx")
+    written = audit_log.spreadsheet(session, filters, by=admin, _=_)
+    return file_attachment(written, f"审计日志-{clock.today().isoformat()}.xlsx")

@@ -96,7 +96,12 @@ def fits_one_sheet(session: Session, user: User, filters: HouseholdFilters, toda
         .join(Household, col(Household.id) == counted.household_id)
         .where(visible_households(session, user), *filter_conditions(filters, today))
     )
-    return session.exec(people).one() + 1 <= XLSX_MAX_ROWS
+    return fits_xlsx(session.exec(people).one())
+
+
+def fits_xlsx(rows: int) -> bool:
+    """Whether so many rows and a header row fit in one .xlsx sheet."""
+    return rows + 1 <= XLSX_MAX_ROWS
 
 
 def _matching(session: Session, user: User, filters: HouseholdFilters, today: date) -> Select:
