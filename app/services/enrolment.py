@@ -78,20 +78,29 @@ def changes_to_review(session: Session, user: User, page: int = 1) -> ChangeRevi
     counted in SQL and listed a page at a time, and only the rows shown are read with their
     person, household and village."""
     seen = _changes_seen_by(session, user)
+    every = isinstance(seen, True_)
     waiting = col(EnrolmentChange.status) == ChangeStatus.reported
     total = session.exec(
         select(func.count()).select_from(EnrolmentChange).where(waiting, seen)
     ).one()
     page, pages = page_within(total, page, PAGE_SIZE)
-    oldest_first = (col(EnrolmentChange.reported_at), col(EnrolmentChange.id))
-    newest_first = (col(EnrolmentChange.decided_at).desc(), col(EnrolmentChange.id).desc())
+    offset = (page - 1) * PAGE_SIZE
     return ChangeReview(
-        waiting=_rows(session, (waiting, seen), oldest_first, PAGE_SIZE, (page - 1) * PAGE_SIZE),
+        waiting=_rows(session, (waiting, seen), _oldest_first, PAGE_SIZE, offset, gather=not every),
         waiting_total=total,
         page=page,
         pages=pages,
-        decided=_rows(session, (~waiting, seen), newest_first, RECENT_DECISIONS),
+        decided=_rows(session, (~waiting, seen), _newest_first, RECENT_DECISIONS, gather=not every),
     )
+
+
+def _oldest_first(changes) -> tuple:
+    """The order of enrolment_change rows, or of a selection of their columns."""
+    return changes.c.reported_at, changes.c.id
+
+
+def _newest_first(changes) -> tuple:
+    return changes.c.decided_at.desc(), changes.c.id.desc()
 
 
 def change_for(session: Session, user: User, change_id: int) -> EnrolmentChange | None:
@@ -121,10 +130,19 @@ def _changes_seen_by(session: Session, user: User) -> ColumnElement[bool]:
     return col(EnrolmentChange.person_id).in_(people)
 
 
-def _rows(session: Session, where, order, limit: int, offset: int = 0) -> list[ChangeRow]:
+def _rows(
+    session: Session, where, order, limit: int, offset: int = 0, *, gather: bool
+) -> list[ChangeRow]:
     """The changes meeting ``where`` in ``order``, ``limit`` from ``offset``, with who reported
-    and decided them: the rows are chosen by id first, and only they are joined."""
-    chosen = select(EnrolmentChange.id).where(*where).order_by(*order).offset(offset).limit(limit)
+    and decided them: the rows are chosen by id first, and only they are joined. With
+    ``gather`` (a lead's few among the city's), the changes meeting ``where`` are gathered
+    before they are ordered: asked for the first of them in order, PostgreSQL walked the city's
+    changes in that order looking for them, all 684 000 when a township had none (2.6 s)."""
+    table = EnrolmentChange.__table__
+    meeting = select(table.c.id, table.c.reported_at, table.c.decided_at).where(*where).cte()
+    if gather:
+        meeting = meeting.prefix_with("MATERIALIZED")
+    chosen = select(meeting.c.id).order_by(*order(meeting)).offset(offset).limit(limit)
     reporter, decider = aliased(User), aliased(User)
     query = (
         select(EnrolmentChange, Person, Household, Region.name)
@@ -135,7 +153,7 @@ def _rows(session: Session, where, order, limit: int, offset: int = 0) -> list[C
         .join(reporter, col(reporter.id) == EnrolmentChange.reported_by_id)
         .outerjoin(decider, col(decider.id) == EnrolmentChange.decided_by_id)
         .where(col(EnrolmentChange.id).in_(chosen))
-        .order_by(*order)
+        .order_by(*order(table))
     )
     return [
         ChangeRow(change, person, household, village, reported_by, decided_by or "")
@@ -374,9 +392,12 @@ def cadre_counts(session: Session, region_id: int) -> list[VillageCadres]:
     """Per village in the region. A cadre is a person flagged as one, or the person record of
     a cadre's account."""
     villages = regions.villages(session, within=region_id)
-    accounts = select(User.person_id).where(
-        User.role == Role.cadre, col(User.person_id).is_not(None)
-    )
+    # The accounts' people are read first and the flag is compared with "=": a subquery or
+    # "IS TRUE" in the condition kept PostgreSQL from finding either kind of cadre through an
+    # index, and it read the city's 2.3 M people to find 22 700 (0.8 s).
+    accounts = session.exec(
+        select(User.person_id).where(User.role == Role.cadre, col(User.person_id).is_not(None))
+    ).all()
     raised = (
         select(EnrolmentChange.id)
         .where(
@@ -396,7 +417,7 @@ def cadre_counts(session: Session, region_id: int) -> list[VillageCadres]:
         )
         .join(Household, col(Household.id) == Person.household_id)
         .where(col(Household.village_id).in_([v.id for v in villages]))
-        .where(or_(col(Person.is_cadre).is_(True), col(Person.id).in_(accounts)))
+        .where(or_(col(Person.is_cadre) == True, col(Person.id).in_(accounts)))  # noqa: E712
         .group_by(Household.village_id)
     )
     counts = {village_id: rest for village_id, *rest in session.exec(query)}
