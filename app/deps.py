@@ -17,8 +17,10 @@ from sqlmodel import Session
 from app.core.db import SessionDep
 from app.core.i18n import N_
 from app.core.security import tokens_match, unsign
-from app.models import Role, User
+from app.domain.validation import whole_number
+from app.models import Role, Team, User
 from app.models.auth import SessionKind
+from app.services.assignments import led_team
 from app.services.auth import find_session, resolve_session, settle_session, writes_to_settle
 
 SESSION_COOKIE = "vg_session"
@@ -97,6 +99,14 @@ def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
 
 
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+
+
+def chosen_team(session: Session, user: User, team_id: str) -> Team | None:
+    """The team a query or form names: one the user leads (else 404), or None when it names
+    none."""
+    chosen = whole_number(team_id)
+    return None if chosen is None else found_or_404(led_team(session, user, chosen))
+
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -273,6 +273,7 @@ SCOPED_INPUTS = [
     ("GET", "/team/incomplete?member_id={member_id}", {}),
     ("GET", "/team?team_id={team_id}", {}),
     ("GET", "/quality?team_id={team_id}", {}),
+    ("GET", "/team/incomplete?team_id={team_id}", {}),
     (
         "POST",
         "/quality/review",

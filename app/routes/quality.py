@@ -10,13 +10,13 @@ from app.core import clock
 from app.core.db import SessionDep
 from app.core.routing import Router
 from app.core.templating import render
-from app.deps import found_or_404, require_role
+from app.deps import chosen_team, found_or_404, require_role
 from app.domain import quality as rules
 from app.domain.codes import FlagKind, Role
 from app.domain.metrics import Period
 from app.domain.validation import Invalid, whole_number
 from app.models import Team, User
-from app.services import assignments, quality
+from app.services import quality
 
 router = Router(prefix="/quality")
 
@@ -65,12 +65,6 @@ def _flag(
     return render(request, PAGE, context, block="flag", status_code=status_code)
 
 
-def _team(session: SessionDep, user: User, team_id: str) -> Team | None:
-    """The team asked for (one the user leads: else 404), or None when none is."""
-    chosen = whole_number(team_id)
-    return None if chosen is None else found_or_404(assignments.led_team(session, user, chosen))
-
-
 def _kind(text: str) -> FlagKind:
     if text not in FlagKind.__members__:
         raise HTTPException(404)
@@ -81,7 +75,7 @@ def _kind(text: str) -> FlagKind:
 def quality_page(
     request: Request, session: SessionDep, user: Reviewer, period: str = "", team_id: str = ""
 ):
-    team = _team(session, user, team_id)
+    team = chosen_team(session, user, team_id)
     return _page(request, session, user, rules.period_asked(period, clock.today()), team)
 
 
@@ -97,7 +91,7 @@ def review_flag(
     team_id: Annotated[str, Form()] = "",
 ):
     member = found_or_404(quality.reviewable_member(session, user, whole_number(member_id)))
-    team = _team(session, user, team_id)
+    team = chosen_team(session, user, team_id)
     flag_kind = _kind(kind)
     chosen = rules.period_asked(period, clock.today())
     shown = {"answered": f"flag-{member.id}-{flag_kind}", "typed": note}

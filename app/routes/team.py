@@ -11,7 +11,7 @@ from app.core.db import SessionDep
 from app.core.i18n import N_
 from app.core.routing import Router
 from app.core.templating import render
-from app.deps import found_or_404, require_role
+from app.deps import chosen_team, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
 from app.models import Region, Team, User
@@ -41,16 +41,27 @@ def team_page(request: Request, session: SessionDep, user: Lead, team_id: str = 
 
 @router.get("/incomplete")
 def incomplete_page(
-    request: Request, session: SessionDep, user: Lead, member_id: str = "", page: str = "1"
+    request: Request,
+    session: SessionDep,
+    user: Lead,
+    member_id: str = "",
+    team_id: str = "",
+    page: str = "1",
 ):
     """Eligible people whose three ones are not done, with what is missing and why; the
-    filter's blank choice (every member) comes as an empty value."""
-    member = whole_number(member_id)
-    found = worklists.incomplete(session, user, clock.today(), member, whole_number(page) or 1)
+    filter's blank choice (every member) comes as an empty value. A user who leads too many
+    teams to open at once (an admin's city: a million people) chooses a team first."""
+    member, team = whole_number(member_id), chosen_team(session, user, team_id)
+    if member is None and team is None and not worklists.opens_every_team(session, user):
+        lines = worklists.team_lines(session, user)
+        return render(request, "team/incomplete.html", {"lines": lines})
+    number = whole_number(page) or 1
+    found = worklists.incomplete(session, user, clock.today(), member, number, team)
     context = {
         "found": found,
         "member_id": member,
-        "members": {m.id: m.display_name for m in assignments.assignable_members(session, user)},
+        "team": team,
+        "members": {m.id: m.display_name for m in worklists.members_of(session, user, team)},
     }
     return render(request, "team/incomplete.html", context)
 

@@ -19,7 +19,13 @@ from app.domain.validation import Invalid
 from app.models import QualityReview, Team, User, Visit, VisitPerson, VisitStep
 from app.services import audit
 from app.services.assignments import assignable_members
-from app.services.worklists import TeamLine, opens_every_team, team_lines, teams_of_members
+from app.services.worklists import (
+    TeamLine,
+    members_of,
+    opens_every_team,
+    team_lines,
+    teams_of_members,
+)
 
 NOTE_LENGTH = 500  # QualityReview.note
 ALREADY_REVIEWED = N_("This flag was already reviewed.")
@@ -83,11 +89,9 @@ class FlagsShown:
 def flags_shown(session: Session, user: User, period: Period, team: Team | None) -> FlagsShown:
     """The flags the user reviews in the period: of the team given (one they lead), else as
     FlagsShown says."""
-    members = reviewable_members(session, user)
     if team is not None:
-        in_team = teams_of_members(session, [team])
-        shown = [member for member in members if member.id in in_team]
-        return FlagsShown(member_flags(session, shown, period), team=team)
+        return FlagsShown(member_flags(session, members_of(session, user, team), period), team=team)
+    members = reviewable_members(session, user)
     if opens_every_team(session, user):
         return FlagsShown(member_flags(session, members, period))
     lines = team_lines(session, user)

@@ -291,6 +291,15 @@ def team_lines(session: Session, lead: User) -> list[TeamLine]:
     return list(lines.values())
 
 
+def members_of(session: Session, lead: User, team: Team | None) -> list[User]:
+    """The lead's members (the team's only, when given: one the lead leads)."""
+    members = assignable_members(session, lead)
+    if team is None:
+        return members
+    in_team = teams_of_members(session, [team])
+    return [member for member in members if member.id in in_team]
+
+
 def teams_of_members(session: Session, teams: list[Team]) -> dict[int, int]:
     """The team of each member of these teams (a member belongs to one team; a lead's several
     memberships do not matter here: leads carry no households)."""
@@ -404,11 +413,16 @@ class IncompleteList:
 
 
 def incomplete(
-    session: Session, lead: User, today: date, member_id: int | None = None, page: int = 1
+    session: Session,
+    lead: User,
+    today: date,
+    member_id: int | None = None,
+    page: int = 1,
+    team: Team | None = None,
 ) -> IncompleteList:
     """Eligible people without all three ones in the households of the lead's members (one
-    member's when given), by member and walking order, a page at a time."""
-    members = [m for m in assignable_members(session, lead) if member_id in (None, m.id)]
+    team's, one member's when given), by member and walking order, a page at a time."""
+    members = [m for m in members_of(session, lead, team) if member_id in (None, m.id)]
     done = three_ones_conditions()
     people = (
         select(Person, Household, *done.values())
