@@ -40,15 +40,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     args = arguments(parser)
     folder = Path(tempfile.mkdtemp(prefix="vanguard-throughput-"))
-    os.environ.update(
-        VANGUARD_DATABASE_URL=f"sqlite:///{folder / 'bench.db'}",
-        VANGUARD_SECRET_KEY="bench",
-        VANGUARD_ID_KEY="bench",
-    )
-    members = prepare(USERS, HOUSEHOLDS_EACH)
-    visit_half(members)
     cookies = folder / "users.txt"
-    cookies.write_text("".join(f"{cookie}\n" for cookie in signed_in(members)))
+    cookies.write_text("".join(f"{cookie}\n" for cookie in members_signed_in(folder)))
     with Server(folder / "hello.log", command=HELLO, ready="/") as hello:
         bare = load(hello.url + "/", cookies, args.seconds)
     with Server(folder / "app.log") as app:
@@ -69,6 +62,19 @@ def main() -> None:
         ),
     ]
     report(figures, args.figures)
+
+
+def members_signed_in(folder: Path) -> list[str]:
+    """A fresh SQLite database in the folder, used by the app from now on: USERS members with
+    HOUSEHOLDS_EACH households each, half of them visited; each member's session cookie."""
+    os.environ.update(
+        VANGUARD_DATABASE_URL=f"sqlite:///{folder / 'bench.db'}",
+        VANGUARD_SECRET_KEY="bench",
+        VANGUARD_ID_KEY="bench",
+    )
+    members = prepare(USERS, HOUSEHOLDS_EACH)
+    visit_half(members)
+    return signed_in(members)
 
 
 def visit_half(members: list[Member]) -> None:
