@@ -4,11 +4,15 @@ look-alikes reviewed, nothing half-written."""
 import gc
 import io
 import re
+from datetime import date
 
 import pytest
 from python_calamine import CalamineWorkbook
-from sqlmodel import func, select
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import col, func, select
 
+from app.core import clock
+from app.core.db import bulk_insert
 from app.domain.codes import Role
 from app.models import (
     AuditEvent,
@@ -262,3 +266,74 @@ def test_overlapping_runs_give_the_collector_back_as_they_found_it():
     assert gc.get_threshold() == imports.RELAXED_GC
     relaxed.__exit__(None, None, None)
     assert gc.get_threshold() == found
+
+
+def test_nul_characters_in_a_file_are_dropped_before_its_rows_are_checked(as_user, db):
+    """As the database will hold the text: a household found by its address again, a name of
+    NUL alone a missing name (the same address with a NUL in it was a KeyError)."""
+    rows = [
+        person_row(name="王\x00大海", number=WANG, address="瓦窑村\x0012号", key=""),
+        person_row(name="\x00", number=LI, sex="女"),
+    ]
+    page = upload(as_user("lee"), as_csv(rows), dry_run=False)
+    assert "请输入姓名" in page.text
+    assert db.exec(select(Person.name)).one() == "王大海"
+    assert db.exec(select(Household.address)).one() == "瓦窑村12号"
+
+
+def test_imported_dates_and_times_are_stored_as_the_orm_stores_them(as_user, db):
+    """Found again by the values the ORM binds: stored in another text form (SQLite keeps dates
+    and times as text), they would not match."""
+    upload(as_user("lee"), as_csv([person_row(number=WANG)]), dry_run=False)
+    wang = db.exec(select(Person)).one()
+    assert wang.birth_date == date(1980, 1, 1)
+    assert wang.created_at == wang.updated_at == wang.verified_at
+    found = select(Person.id).where(
+        Person.birth_date == date(1980, 1, 1),
+        Person.retires_on == wang.retires_on,
+        Person.created_at == wang.created_at,
+        Person.verified_at == wang.verified_at,
+        col(Person.is_cadre).is_(False),
+    )
+    assert db.exec(found).one() == wang.id
+    home = db.exec(select(Household)).one()
+    assert db.exec(select(Household.id).where(Household.created_at == home.created_at)).one()
+
+
+def test_a_bulk_insert_gives_left_out_columns_their_defaults_and_drops_nul(db):
+    """Rows go past Core's insert as plain tuples: defaults and the NUL filter still apply."""
+    now = clock.now()
+    village = region_named(db, "瓦窑村").id
+    row = {"address": "瓦窑村\x009号", "village_id": village, "created_at": now, "updated_at": now}
+    bulk_insert(db, Household, [row])
+    db.commit()
+    home = db.exec(select(Household)).one()
+    assert (home.address, home.created_at) == ("瓦窑村9号", now)
+    assert (home.kind, home.notes, home.village_group, home.grid, home.version) == (
+        "household",
+        "",
+        "",
+        "",
+        1,
+    )
+    assert home.household_key is None
+
+
+def test_a_person_saved_by_someone_else_during_a_reimport_fails_its_batch(as_user, db, monkeypatch):
+    """The versions a batch read are the ones its UPDATE requires: an edit committed in between
+    is never overwritten."""
+    client = as_user("lee")
+    upload(client, as_csv([person_row(number=WANG, status="未参保")]), dry_run=False)
+    original = imports._update_people
+
+    def edited_meanwhile(session, people, now, user):
+        session.connection().exec_driver_sql("UPDATE person SET version = version + 1")
+        original(session, people, now, user)
+
+    monkeypatch.setattr(imports, "_update_people", edited_meanwhile)
+    with pytest.raises(StaleDataError):
+        upload(client, as_csv([person_row(number=WANG, status="灵活就业")]), dry_run=False)
+    db.expire_all()
+    wang = db.exec(select(Person)).one()
+    assert (wang.insurance_status, wang.version) == ("none", 1)
+    assert db.exec(select(ImportJob.status).order_by(ImportJob.id.desc())).first() == "failed"

@@ -1,12 +1,15 @@
 """The one way to get a database session."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Dialect, Engine
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
@@ -38,11 +41,19 @@ def _without_nul(_connection, _cursor, statement, parameters, _context, _execute
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
-    if isinstance(value, list | tuple):
-        return any(map(_has_nul, value))
     if isinstance(value, Mapping):
-        return any(map(_has_nul, value.values()))
-    return False
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return False
+    # A call per value was 5 % of an import's time: only containers are looked into by a call.
+    return any(
+        "\x00" in v if isinstance(v, str) else v.__class__ not in _TEXTLESS and _has_nul(v)
+        for v in value
+    )
+
+
+# Values that hold no text, passed by at once (asking whether each is a Mapping is slow too).
+_TEXTLESS = frozenset({int, float, bool, type(None), date, datetime})
 
 
 def _cleaned(parameters):
@@ -89,6 +100,60 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def bulk_insert(session: Session, model: type, rows: list[dict]) -> None:
-    """One executemany through Core: the ORM's bulk path splits such rows into many statements."""
-    if rows:
-        session.connection().execute(model.__table__.insert(), rows)
+    """One executemany of plain tuples (rows all with the first row's keys). The ORM's bulk path
+    splits such rows into many statements, and Core's insert re-processed each row's dict by
+    name: a fifth of an import's time. The values go through the same type processors, columns
+    left out get their model defaults, and the NUL filter sees the parameters as before."""
+    if not rows:
+        return
+    connection = session.connection()
+    insert = _insert(connection.dialect, model.__table__, tuple(rows[0]))
+    values = zip(*map(insert.row_of, rows), strict=True)
+    columns = [_processed(p, v) if p else v for p, v in zip(insert.processors, values, strict=True)]
+    connection.exec_driver_sql(insert.statement, list(zip(*columns, strict=True)))
+
+
+def _processed(processor: Callable, values: tuple) -> list:
+    """A column's values through its bind processor, once for a run of the same object (an
+    import's batch shares one timestamp: three processed datetimes a row were 5 % of its time)."""
+    processed, last, result = [], _NOTHING, None
+    for value in values:
+        if value is not last:
+            last, result = value, processor(value)
+        processed.append(result)
+    return processed
+
+
+_NOTHING = object()
+
+
+@dataclass(frozen=True)
+class _Insert:
+    statement: str
+    row_of: Callable[[Mapping], tuple]
+    processors: tuple[Callable | None, ...]  # a column's bind processor, None when it has none
+
+
+@lru_cache
+def _insert(dialect: Dialect, table: Table, names: tuple[str, ...]) -> _Insert:
+    """The INSERT text and the per-column work for rows with these keys; columns missing from
+    them take their scalar model default, as Core's insert would give them."""
+    defaults = {}
+    for column in table.c:
+        if column.name not in names and column.default is not None:
+            if not column.default.is_scalar:
+                raise TypeError(f"bulk_insert cannot compute the default of {column}")
+            defaults[column.name] = column.default.arg
+    columns = [table.c[name] for name in (*names, *defaults)]
+    quote = dialect.identifier_preparer
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote.format_table(table),
+        ", ".join(quote.format_column(c) for c in columns),
+        ", ".join([marker] * len(columns)),
+    )
+    picked = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    constants = tuple(defaults.values())
+    row_of = (lambda row: (*picked(row), *constants)) if constants else picked
+    processors = tuple(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
+    return _Insert(statement, row_of, processors)

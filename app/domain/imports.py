@@ -167,7 +167,13 @@ def _cell_text(value: object) -> str:
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, date):
         return value.isoformat()[:10]
-    return "" if value is None else str(value).strip()
+    return "" if value is None else _without_nul(str(value)).strip()
+
+
+def _without_nul(text: str) -> str:
+    """The database never stores a NUL character (app.core.db drops it from what is written),
+    so rows are checked, and households matched, by the text as it will be stored."""
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 def _csv_cells(content: bytes) -> list[list[str]]:
@@ -180,7 +186,7 @@ def _csv_cells(content: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             raise UnreadableFile(N_("The CSV file is neither UTF-8 nor GBK text.")) from None
     # newline="": the csv module reads \r, \n and \r\n line ends itself, in quotes too.
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(_without_nul(text), newline=""))
     try:
         return [[cell.strip() for cell in row] for row in rows]
     except csv.Error:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam
+from sqlalchemy import Result, bindparam
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
@@ -227,28 +227,41 @@ def _page_cache(session: Session) -> Iterator[None]:
 
 
 def _within_region(session: Session, progress: _Progress, batch, user: User, id_column: str):
-    """The batch without rows whose ID number belongs to someone the user may not see, and
-    the blind indexes of the batch's numbers already registered within the user's region."""
+    """The batch without rows whose ID number belongs to someone the user may not see, and the
+    batch's people already registered within the user's region: blind index → (id, version).
+    The versions are read in the batch's transaction, so a person saved by someone else before
+    the batch's UPDATE still fails it (one read where a second one per batch used to ask again)."""
     if not batch:
-        return batch, set()
+        return batch, {}
     indexes = {index: row for row, _village, index in batch}
     query = (
-        select(Person.id_number_index, Household.village_id)
+        select(Person.id_number_index, Household.village_id, Person.id, Person.version)
         .join(Household, col(Household.id) == Person.household_id)
         .where(col(Person.id_number_index).in_(indexes))
     )
-    found = session.exec(query).all()
+    found = _read(session, query).all()
     if not found:
-        return batch, set()
+        return batch, {}
     allowed = subtree_ids(session, user.region_id)
-    outside = {index for index, village in found if village not in allowed}
-    registered = {index for index, _village in found if index not in outside}
+    outside = {index for index, village, _id, _version in found if village not in allowed}
+    registered = {
+        index: (person_id, version)
+        for index, _village, person_id, version in found
+        if index not in outside
+    }
     if not outside:
         return batch, registered
     message = Message(N_("This ID number is registered outside your region."), {})
     progress.report(RowError(indexes[index].row, id_column, message) for index in outside)
     progress.valid -= len(outside)
     return [(row, v, index) for row, v, index in batch if index not in outside], registered
+
+
+def _read(session: Session, query) -> Result:
+    """A select of plain columns through Core: the ORM's result handling cost more than the
+    queries themselves on a batch's thousands of rows. (Nothing the ORM holds unflushed is a
+    person or a household: the import writes those past it.)"""
+    return session.connection().execute(query)
 
 
 def _repeat(row: CheckedRow, first_row: dict[str, int], table: Table) -> RowError | None:
@@ -301,14 +314,14 @@ def _apply(
     batch: list[tuple[CheckedRow, int, str]],
     user: User,
     finder: "HouseholdFinder",
-    registered: set[str],
+    registered: dict[str, tuple[int, int]],
 ):
-    """``registered``: the blind indexes of the batch's people already in the registry."""
+    """``registered``: the batch's people already in the registry, as ``_within_region`` read
+    them."""
     now = clock.now()
-    seen = _versions(session, registered)
-    known = [(seen[index], row, index) for row, _v, index in batch if index in seen]
+    known = [(registered[index], row, index) for row, _v, index in batch if index in registered]
     _update_people(session, known, now, user)
-    fresh = [(row, v, index) for row, v, index in batch if index not in seen]
+    fresh = [(row, v, index) for row, v, index in batch if index not in registered]
     look_alikes = _look_alikes(session, fresh)
     to_create = []
     to_review = 0
@@ -325,16 +338,6 @@ def _apply(
     progress.updated += len(known)
     progress.to_review += to_review
     progress.created += len(new_people)
-
-
-def _versions(session: Session, indexes: set[str]) -> dict[str, tuple[int, int]]:
-    """Registered people by blind index: their id and the version this batch saw."""
-    if not indexes:
-        return {}
-    query = select(Person.id_number_index, Person.id, Person.version).where(
-        col(Person.id_number_index).in_(indexes)
-    )
-    return {index: (person_id, version) for index, person_id, version in session.exec(query)}
 
 
 def _update_people(
@@ -377,7 +380,7 @@ def _look_alikes(session: Session, rows: list[tuple[CheckedRow, int, str]]) -> d
         .join(Household, col(Household.id) == Person.household_id)
         .where(col(Person.name).in_(names), col(Person.birth_date).in_(births))
     )
-    return {(name, born, village): pid for pid, name, born, village in session.exec(query)}
+    return {(name, born, village): pid for pid, name, born, village in _read(session, query).all()}
 
 
 def _review(job_id: int, row: CheckedRow, village_id: int, candidate: int) -> ImportReview:
@@ -445,7 +448,7 @@ class HouseholdFinder:
                 .where(col(Household.village_id).in_(villages), col(column).in_(texts))
                 .order_by(Household.id.desc())  # the earliest household wins
             )
-            for household_id, village, text in self.session.exec(query):
+            for household_id, village, text in _read(self.session, query).all():
                 if (village, kind, text) in keys:
                     found[(village, kind, text)] = household_id
         return found
@@ -468,29 +471,34 @@ class HouseholdFinder:
 def _insert_people(
     session: Session, people: list[tuple[int, CheckedRow, str]], now, user: User
 ) -> None:
-    """Plain multi-row inserts, then the new ids read back by their unique blind index (each
-    person comes with their ID number's blind index)."""
+    """Plain multi-row inserts, then the ids of those with key groups or hardship categories
+    read back by their unique blind index (each person comes with their ID number's blind
+    index): no one else's id is needed."""
     if not people:
         return
-    user_id = user.id
-    rows = []
-    for household_id, row, index in people:
-        columns = person_columns(row.person, index)
-        columns["household_id"] = household_id
-        columns["version"] = 1
-        columns["created_at"] = columns["updated_at"] = columns["verified_at"] = now
-        columns["verified_by_id"] = user_id
-        rows.append(columns)
+    stamps = {
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "verified_at": now,
+        "verified_by_id": user.id,
+    }
+    rows = [
+        {**person_columns(row.person, index), "household_id": household_id, **stamps}
+        for household_id, row, index in people
+    ]
     bulk_insert(session, Person, rows)
-    indexes = [index for _household_id, _row, index in people]
-    ids = dict(
-        session.exec(
-            select(Person.id_number_index, Person.id).where(
-                col(Person.id_number_index).in_(indexes)
-            )
-        ).all()
+    linked = {
+        index: row.person
+        for _household_id, row, index in people
+        if row.person.key_groups or row.person.subsidy_categories
+    }
+    if not linked:
+        return
+    query = select(Person.id_number_index, Person.id).where(col(Person.id_number_index).in_(linked))
+    insert_links(
+        session, [(person_id, linked[index]) for index, person_id in _read(session, query)]
     )
-    insert_links(session, [(ids[index], row.person) for _household_id, row, index in people])
 
 
 def pending_reviews(session: Session, user: User) -> list[tuple[ImportReview, Person, Household]]:
