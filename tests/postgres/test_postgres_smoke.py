@@ -152,3 +152,9 @@ def test_downgrade_to_base_and_upgrade_again(pg_url):
     command.upgrade(config, "head")
     with Session(get_engine()) as session:
         assert_plan_seeded(session)
+
+
+def test_the_app_asks_postgresql_for_no_jit_compilation(pg_url):
+    """Compiling took longer than running the statements the planner costed high."""
+    with get_engine().connect() as connection:
+        assert connection.execute(text("SHOW jit")).scalar_one() == "off"
