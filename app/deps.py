@@ -21,7 +21,7 @@ from app.domain.validation import whole_number
 from app.models import Role, Team, User
 from app.models.auth import SessionKind
 from app.services.assignments import led_team
-from app.services.auth import find_session, resolve_session, settle_session, writes_to_settle
+from app.services.auth import find_session, resolve_session, session_state, settle_session
 
 SESSION_COOKIE = "vg_session"
 T = TypeVar("T")
@@ -68,11 +68,16 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
     once a minute goes to a thread: waiting there for another writer's lock (an import's commit
     on SQLite) holds up this request only, not every request of the process."""
     found = find_session(session, session_token(request), SessionKind.web)
+    state = session_state(found, SessionKind.web)
 
     def settled() -> User | None:
-        return released(session, settle_session(session, found, SessionKind.web))
+        return released(session, settle_session(session, found, state))
 
-    user = await run_sync(settled) if writes_to_settle(found, SessionKind.web) else settled()
+    if state.writes:
+        session.close()  # its connection back to the pool while the request waits for a thread
+        user = await run_sync(settled)
+    else:
+        user = settled()
     request.state.user = user
     return user
 

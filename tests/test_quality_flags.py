@@ -186,11 +186,12 @@ def test_a_review_in_an_opened_team_returns_to_that_team(db, as_user, city_admin
     )
 
 
-def test_a_team_the_user_does_not_lead_is_not_found(db, as_user, otto_rushed):
+def test_a_team_the_user_does_not_lead_is_not_found(db, as_user, mei_rushed):
     other = team_id(db, "玉兴一队")
     client = as_user("lee")
     assert client.get(f"/quality?period=2026-11&team_id={other}").status_code == 404
-    assert review(client, user_id(db, "otto"), team_id=str(other)).status_code == 404
+    assert review(client, user_id(db, "mei"), team_id=str(other)).status_code == 404
+    assert db.exec(select(QualityReview)).first() is None
 
 
 def test_another_month_shows_its_own_flags(db, as_user, mei_rushed):

@@ -2,11 +2,11 @@
 guesser would not try first."""
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import select, update
 
 from app.core import clock
@@ -67,21 +67,27 @@ def test_an_api_token_ends_after_its_lifetime_however_much_it_is_used(
 
 def test_a_session_waiting_for_another_writer_does_not_hold_up_other_requests(client, db):
     """The once-a-minute touch of a session waits for the database's write lock (held here as
-    an import's commit would hold it) in a worker thread: other requests of the process go on."""
+    an import's commit would hold it) in a worker thread: other requests of the process go on.
+    On the event loop, the health request below could not be answered until the lock went."""
     sign_in(client, "mei")
     touched = db.exec(select(AuthSession)).one()
     touched.last_seen_at = clock.now() - timedelta(minutes=2)
     db.add(touched)
     db.commit()
-    locked, release = threading.Event(), threading.Event()
+    locked, touching, release = threading.Event(), threading.Event(), threading.Event()
+    released_in_time = []
 
     def another_writer() -> None:
         with get_engine().connect() as connection:
             touch = update(AuthSession).where(AuthSession.id == touched.id)
             connection.execute(touch.values(last_seen_at=AuthSession.last_seen_at))
             locked.set()
-            release.wait(timeout=5)  # in any case: a blocked event loop would wait for ever
+            released_in_time.append(release.wait(timeout=5))
             connection.rollback()
+
+    def touch_started(_connection, _cursor, statement, *_) -> None:
+        if statement.startswith("UPDATE auth_session"):
+            touching.set()
 
     finished = []
 
@@ -91,12 +97,16 @@ def test_a_session_waiting_for_another_writer_does_not_hold_up_other_requests(cl
     writer, member = threading.Thread(target=another_writer), threading.Thread(target=open_worklist)
     writer.start()
     locked.wait()
+    event.listen(get_engine(), "before_cursor_execute", touch_started)
     member.start()
-    time.sleep(0.5)  # the worklist request is waiting for the lock by now
+    touching.wait(timeout=5)
     finished.append(("health", client.get("/api/v1/health").status_code))
+    assert finished == [("health", 200)], "answered while the touch waits for the lock"
     release.set()
     member.join()
     writer.join()
+    event.remove(get_engine(), "before_cursor_execute", touch_started)
+    assert released_in_time == [True]
     assert finished == [("health", 200), ("worklist", 200)]
 
 

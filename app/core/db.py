@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from sqlalchemy import Table, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
@@ -28,9 +28,11 @@ def make_engine(url: str) -> Engine:
     else:
         # No JIT compilation: it spent 0.17-0.25 s compiling statements the planner costed
         # high (a team's incomplete people at city scale, 0.1 s to run), more than it saves on
-        # any page's statement (bench/README.md).
-        jit = {"options": "-c jit=off"}
-        engine = create_engine(url, pool_pre_ping=True, connect_args=jit, **pool)
+        # any page's statement (bench/README.md). Added to the URL's own options; behind a
+        # pooler that refuses startup options, set it on the database (docs/scaling.md).
+        options = " ".join(filter(None, (make_url(url).query.get("options"), "-c jit=off")))
+        connect = {"options": options}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect, **pool)
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
 

@@ -44,7 +44,7 @@ def _page(
     request: Request, session: SessionDep, user: User, period: Period, team: Team | None, **extra
 ):
     shown = quality.flags_shown(session, user, period, team)
-    context = _context(period, groups=shown.groups, lines=shown.lines, team=shown.team, **extra)
+    context = _context(period, groups=shown.groups, lines=shown.lines, team=team, **extra)
     status_code = 422 if extra.get("errors") else 200
     return render(request, PAGE, context, status_code=status_code)
 

@@ -33,10 +33,9 @@ LedTeam = Annotated[Team, Depends(team_or_404)]
 def team_page(request: Request, session: SessionDep, user: Lead, team_id: str = ""):
     """The user's teams, open; too many to open at once (an admin's city) one line each, and
     the one chosen open."""
-    chosen = whole_number(team_id)
-    if chosen is not None:
-        team_or_404(session, user, chosen)
-    return render(request, "team/team.html", team_context(session, user, chosen))
+    team = chosen_team(session, user, team_id)
+    context = team_context(session, user, team.id if team else None)
+    return render(request, "team/team.html", context)
 
 
 @router.get("/incomplete")

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
+from enum import Enum
 from functools import cache, lru_cache
 
 from sqlalchemy import bindparam
@@ -117,7 +117,8 @@ def open_session(session: Session, user: User, kind: SessionKind) -> tuple[str, 
 
 def resolve_session(session: Session, token: str | None, kind: SessionKind) -> User | None:
     """The active user behind a token, or None when it is unknown, idle too long or expired."""
-    return settle_session(session, find_session(session, token, kind), kind)
+    found = find_session(session, token, kind)
+    return settle_session(session, found, session_state(found, kind))
 
 
 def find_session(
@@ -131,14 +132,24 @@ def find_session(
     return session.exec(_session_with_user(), params=params).first()
 
 
-class SessionState(StrEnum):
+class SessionState(Enum):
+    unknown = "unknown"
     live = "live"
     due_touch = "due_touch"  # live, last seen over a minute ago
     ended = "ended"  # idle too long or past its lifetime: deleted when next seen
 
+    @property
+    def writes(self) -> bool:
+        """Whether settling the session writes (at most once a minute per session): a caller on
+        the event loop does it in a worker thread, since a write may wait for another writer's
+        lock."""
+        return self in (SessionState.due_touch, SessionState.ended)
 
-def session_state(auth_session: AuthSession, kind: SessionKind) -> SessionState:
-    now = clock.now()
+
+def session_state(found: tuple[User, AuthSession] | None, kind: SessionKind) -> SessionState:
+    if found is None:
+        return SessionState.unknown
+    auth_session, now = found[1], clock.now()
     idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
     idle = kind == SessionKind.web and now - auth_session.last_seen_at > idle_limit
     if idle or now >= auth_session.expires_at:
@@ -148,22 +159,15 @@ def session_state(auth_session: AuthSession, kind: SessionKind) -> SessionState:
     return SessionState.live
 
 
-def writes_to_settle(found: tuple[User, AuthSession] | None, kind: SessionKind) -> bool:
-    """Whether settle_session would write (at most once a minute per session): a caller on the
-    event loop settles such a session in a worker thread, since a write may wait for another
-    writer's lock."""
-    return found is not None and session_state(found[1], kind) != SessionState.live
-
-
 def settle_session(
-    session: Session, found: tuple[User, AuthSession] | None, kind: SessionKind
+    session: Session, found: tuple[User, AuthSession] | None, state: SessionState
 ) -> User | None:
-    """The active user of a session find_session found: an ended session is deleted, a live one
-    touched at most once a minute (a write on every request would serialise SQLite)."""
+    """The active user of a session find_session found, in the state session_state found it:
+    an ended session is deleted, a live one touched at most once a minute (a write on every
+    request would serialise SQLite)."""
     if found is None:
         return None
     user, auth_session = found
-    state = session_state(auth_session, kind)
     if state == SessionState.ended:
         session.delete(auth_session)
         session.commit()

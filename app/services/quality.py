@@ -83,14 +83,13 @@ class FlagsShown:
 
     groups: list[MemberFlags]
     lines: list[TeamLine] | None = None
-    team: Team | None = None  # the team opened
 
 
 def flags_shown(session: Session, user: User, period: Period, team: Team | None) -> FlagsShown:
     """The flags the user reviews in the period: of the team given (one they lead), else as
     FlagsShown says."""
     if team is not None:
-        return FlagsShown(member_flags(session, members_of(session, user, team), period), team=team)
+        return FlagsShown(member_flags(session, members_of(session, user, team), period))
     members = reviewable_members(session, user)
     if opens_every_team(session, user):
         return FlagsShown(member_flags(session, members, period))

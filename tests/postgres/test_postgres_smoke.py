@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, func, text
 from sqlmodel import Session, select
 
 from app.core.config import get_settings
-from app.core.db import get_engine
+from app.core.db import get_engine, make_engine
 from app.demo import DEMO_PASSWORD, load_demo
 from app.models import Region, Target
 from tests.conftest import alembic_config, migrate, sign_in, use_database
@@ -154,7 +154,14 @@ def test_downgrade_to_base_and_upgrade_again(pg_url):
         assert_plan_seeded(session)
 
 
-def test_the_app_asks_postgresql_for_no_jit_compilation(pg_url):
-    """Compiling took longer than running the statements the planner costed high."""
+def test_the_app_asks_postgresql_for_no_jit_compilation(pg_url, monkeypatch):
+    """Compiling took longer than running the statements the planner costed high. Options the
+    deployment puts in its URL are kept."""
     with get_engine().connect() as connection:
         assert connection.execute(text("SHOW jit")).scalar_one() == "off"
+    with_options = f"{pg_url}?options=-c%20statement_timeout%3D12345"
+    engine = make_engine(with_options)
+    with engine.connect() as connection:
+        assert connection.execute(text("SHOW jit")).scalar_one() == "off"
+        assert connection.execute(text("SHOW statement_timeout")).scalar_one() == "12345ms"
+    engine.dispose()
