@@ -24,7 +24,7 @@ from app.models import (
     VisitPerson,
     VisitStep,
 )
-from app.services import calculations, quality, worklists
+from app.services import assignments, calculations, quality
 from app.services.parameters import effective_parameters
 from tests import factories
 from tests.conftest import csrf_token
@@ -147,7 +147,7 @@ def test_an_admin_sees_every_members_flags(db, as_user, mei_rushed, otto_rushed)
 @pytest.fixture
 def city_admin(monkeypatch):
     """Alice leads every team, more than are opened at once (an admin's city has 74)."""
-    monkeypatch.setattr(worklists, "OPEN_TEAMS", 2)
+    monkeypatch.setattr(assignments, "OPEN_TEAMS", 2)
 
 
 def test_an_admin_of_many_teams_sees_a_line_per_team_and_opens_one(

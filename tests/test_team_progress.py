@@ -12,7 +12,7 @@ from app.domain.codes import NotReachedReason, RegionLevel
 from app.domain.visits import OutcomeForm, StepForm
 from app.domain.worklist import Incomplete, Why
 from app.models import Household, Leaflet, Person, Team
-from app.services import leaflet_usage, visits, worklists
+from app.services import assignments, leaflet_usage, visits, worklists
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories import assign, household, id_number, person, region, region_named, user_named
@@ -196,7 +196,7 @@ def test_an_admin_of_many_teams_chooses_a_team_before_seeing_who_is_incomplete(
 ):
     """A city has a million incomplete people: counting them for the admin took 0.5–1.3 s on
     PostgreSQL, and only a team or a member's list is of use."""
-    monkeypatch.setattr(worklists, "OPEN_TEAMS", 2)
+    monkeypatch.setattr(assignments, "OPEN_TEAMS", 2)
     monkeypatch.setattr(worklists, "PAGE_SIZE", 2)
     first, other = team_named(db, "北城一队"), team_named(db, "玉兴一队")
     alice = as_user("alice")
@@ -322,7 +322,7 @@ def test_a_follow_up_due_today_is_not_yet_overdue(db, teams):
 
 def test_an_admin_sees_a_line_per_team_and_opens_one(as_user, db, teams, monkeypatch):
     """Every member's load for a city's 722 members on one page took 23 s to count."""
-    monkeypatch.setattr(worklists, "OPEN_TEAMS", 2)
+    monkeypatch.setattr(assignments, "OPEN_TEAMS", 2)
     first = team_named(db, "北城一队")
     alice = as_user("alice")
     page = alice.get("/team").text
@@ -335,7 +335,9 @@ def test_an_admin_sees_a_line_per_team_and_opens_one(as_user, db, teams, monkeyp
 
 def test_the_team_lines_count_no_people_nor_visits(db, teams):
     with statements(db.get_bind()) as seen:
-        lines = {line.team.name: line for line in worklists.team_lines(db, user_named(db, "alice"))}
+        lines = {
+            line.team.name: line for line in assignments.team_lines(db, user_named(db, "alice"))
+        }
     assert (lines["北城一队"].members, lines["北城一队"].households) == (2, 5)
     assert (lines["北城二队"].members, lines["玉兴一队"].households) == (0, 1)
     assert not [sql for sql, _ in seen if re.search(r"\b(person|visit)\b", sql)]
@@ -352,7 +354,7 @@ def test_a_change_to_a_team_leads_back_to_it_when_teams_are_listed_a_line_each(
         return answer.headers["location"]
 
     assert set_claim_days(as_user("lee"), "/team") == "/team", "a lead's few teams are all open"
-    monkeypatch.setattr(worklists, "OPEN_TEAMS", 2)
+    monkeypatch.setattr(assignments, "OPEN_TEAMS", 2)
     opened = f"/team?team_id={second.id}"
     assert set_claim_days(as_user("alice"), opened) == opened
 

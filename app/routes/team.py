@@ -51,8 +51,8 @@ def incomplete_page(
     filter's blank choice (every member) comes as an empty value. A user who leads too many
     teams to open at once (an admin's city: a million people) chooses a team first."""
     member, team = whole_number(member_id), chosen_team(session, user, team_id)
-    if member is None and team is None and not worklists.opens_every_team(session, user):
-        lines = worklists.team_lines(session, user)
+    if member is None and team is None and not assignments.opens_every_team(session, user):
+        lines = assignments.team_lines(session, user)
         return render(request, "team/incomplete.html", {"lines": lines})
     number = whole_number(page) or 1
     found = worklists.incomplete(session, user, clock.today(), member, number, team)
@@ -60,7 +60,7 @@ def incomplete_page(
         "found": found,
         "member_id": member,
         "team": team,
-        "members": {m.id: m.display_name for m in worklists.members_of(session, user, team)},
+        "members": {m.id: m.display_name for m in assignments.members_of(session, user, team)},
     }
     return render(request, "team/incomplete.html", context)
 
@@ -75,8 +75,8 @@ def team_context(
     session, user: User, team_id: int | None = None, errors: dict | None = None
 ) -> dict:
     members = {m.id: m.display_name for m in assignments.assignable_members(session, user)}
-    if team_id is None and not worklists.opens_every_team(session, user):
-        return {"lines": worklists.team_lines(session, user), "members": members}
+    if team_id is None and not assignments.opens_every_team(session, user):
+        return {"lines": assignments.team_lines(session, user), "members": members}
     views = worklists.team_views(session, user, clock.today(), team_id)
     return {
         "views": views,
@@ -97,7 +97,7 @@ def team_context(
 def _opened(session, user: User, team: Team) -> int | None:
     """The team to show after a change to it: none in particular when every team is open (a
     lead's few), this one when they are listed one line each (an admin's city)."""
-    return None if worklists.opens_every_team(session, user) else team.id
+    return None if assignments.opens_every_team(session, user) else team.id
 
 
 def _back(session, user: User, team: Team) -> RedirectResponse:

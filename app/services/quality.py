@@ -18,9 +18,9 @@ from app.domain.quality import MINUTES_APART, Flag, Tally, VisitFact
 from app.domain.validation import Invalid
 from app.models import QualityReview, Team, User, Visit, VisitPerson, VisitStep
 from app.services import audit
-from app.services.assignments import assignable_members
-from app.services.worklists import (
+from app.services.assignments import (
     TeamLine,
+    assignable_members,
     members_of,
     opens_every_team,
     team_lines,

@@ -31,13 +31,17 @@ from app.models import (
     Person,
     Region,
     Team,
-    TeamMembership,
     User,
     Visit,
     VisitPerson,
     VisitStep,
 )
-from app.services.assignments import assignable_members, teams_led_by
+from app.services.assignments import (
+    assignable_members,
+    members_of,
+    teams_led_by,
+    teams_of_members,
+)
 from app.services.households import plan_list_condition
 from app.services.regions import subtree_ids
 from app.services.scope import visible_households
@@ -204,10 +208,6 @@ def etag(entries: list[WorklistEntry]) -> str:
 
 # --- the lead's team view -----------------------------------------------------------------------
 
-# A lead's one or two teams are shown open, every member's load counted; a user who leads more
-# (an admin leads a city's 74 teams, 722 members) sees one line per team and opens one at a time.
-OPEN_TEAMS = 3
-
 
 @dataclass
 class MemberLoad:
@@ -236,20 +236,6 @@ class TeamView:
     unassigned: int
 
 
-@dataclass
-class TeamLine:
-    """A team on one line: its active members and the households they hold."""
-
-    team: Team
-    members: int = 0
-    households: int = 0
-
-
-def opens_every_team(session: Session, lead: User) -> bool:
-    """Whether the user's team page shows every team open (else a line each: team_lines)."""
-    return len(teams_led_by(session, lead)) <= OPEN_TEAMS
-
-
 def team_views(
     session: Session, lead: User, today: date, team_id: int | None = None
 ) -> list[TeamView]:
@@ -270,43 +256,6 @@ def team_views(
         in_team = [load for load in loads if team_of[load.member.id] == team.id]
         views.append(TeamView(team, in_team, unassigned))
     return views
-
-
-def team_lines(session: Session, lead: User) -> list[TeamLine]:
-    """Each team the user leads on one line, from one count of households per member (through
-    the assignee index alone) rather than every member's full load."""
-    teams = teams_led_by(session, lead)
-    team_of = teams_of_members(session, teams)
-    lines = {team.id: TeamLine(team) for team in teams}
-    members = [m.id for m in assignable_members(session, lead)]
-    for member_id in members:
-        lines[team_of[member_id]].members += 1
-    held = (
-        select(Household.assignee_id, func.count())
-        .where(col(Household.assignee_id).in_(members))
-        .group_by(Household.assignee_id)
-    )
-    for member_id, households in session.exec(held):
-        lines[team_of[member_id]].households += households
-    return list(lines.values())
-
-
-def members_of(session: Session, lead: User, team: Team | None) -> list[User]:
-    """The lead's members (the team's only, when given: one the lead leads)."""
-    members = assignable_members(session, lead)
-    if team is None:
-        return members
-    in_team = teams_of_members(session, [team])
-    return [member for member in members if member.id in in_team]
-
-
-def teams_of_members(session: Session, teams: list[Team]) -> dict[int, int]:
-    """The team of each member of these teams (a member belongs to one team; a lead's several
-    memberships do not matter here: leads carry no households)."""
-    query = select(TeamMembership.user_id, TeamMembership.team_id).where(
-        col(TeamMembership.team_id).in_([team.id for team in teams])
-    )
-    return dict(session.exec(query).all())
 
 
 def _loads(session: Session, members: list[User], today: date) -> list[MemberLoad]:

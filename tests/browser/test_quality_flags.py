@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.core import clock
 from app.core.config import get_settings
 from app.core.db import get_engine
-from app.services import worklists
+from app.services import assignments
 from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in
 from tests.factories import household, id_number, person, user_id, visit
 
@@ -75,7 +75,7 @@ def test_an_admin_of_many_teams_opens_a_team_and_reviews_there(
     page: Page, live_server, mei_last_month, monkeypatch
 ):
     """An admin's city has 74 teams: a line each, one opened at a time."""
-    monkeypatch.setattr(worklists, "OPEN_TEAMS", 2)
+    monkeypatch.setattr(assignments, "OPEN_TEAMS", 2)
     page.set_viewport_size(SMALL_PHONE)
     with screenshot_on_failure(page, "quality-flags-teams"):
         sign_in(page, live_server, "alice")
