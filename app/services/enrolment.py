@@ -10,21 +10,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, True_, case, or_, update
+from sqlalchemy import ColumnElement, case, or_, true, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
 from app.core import clock
 from app.core.i18n import N_, Message
-from app.domain.codes import ChangeStatus, InsuranceStatus, OutcomeCode, Role
+from app.domain.codes import ChangeStatus, InsuranceStatus, OutcomeCode
 from app.domain.paging import page_within
 from app.domain.validation import Invalid, whole_number
 from app.domain.visits import BASE_PERCENT
 from app.models import EnrolmentChange, Household, Person, Region, User
 from app.services import audit, regions
+from app.services.accounts import cadre_accounts
 from app.services.parameters import tiers_on_offer
-from app.services.scope import visible_households
+from app.services.scope import sees_every_household, visible_households
 
 EMPLOYEE_PENSION = (
     InsuranceStatus.employee_enterprise,
@@ -78,7 +79,7 @@ def changes_to_review(session: Session, user: User, page: int = 1) -> ChangeRevi
     counted in SQL and listed a page at a time, and only the rows shown are read with their
     person, household and village."""
     seen = _changes_seen_by(session, user)
-    every = isinstance(seen, True_)
+    every = sees_every_household(user)
     waiting = col(EnrolmentChange.status) == ChangeStatus.reported
     total = session.exec(
         select(func.count()).select_from(EnrolmentChange).where(waiting, seen)
@@ -119,13 +120,12 @@ def _changes_seen_by(session: Session, user: User) -> ColumnElement[bool]:
     people of the visible households (read through the village and household indexes) rather
     than a join, so that counting a lead's changes never looks up the person and household of
     every change in the city. Seeing every household needs no condition at all."""
-    households = visible_households(session, user)
-    if isinstance(households, True_):
-        return households
+    if sees_every_household(user):
+        return true()
     people = (
         select(Person.id)
         .join(Household, col(Household.id) == Person.household_id)
-        .where(households)
+        .where(visible_households(session, user))
     )
     return col(EnrolmentChange.person_id).in_(people)
 
@@ -395,9 +395,7 @@ def cadre_counts(session: Session, region_id: int) -> list[VillageCadres]:
     # The accounts' people are read first and the flag is compared with "=": a subquery or
     # "IS TRUE" in the condition kept PostgreSQL from finding either kind of cadre through an
     # index, and it read the city's 2.3 M people to find 22 700 (0.8 s).
-    accounts = session.exec(
-        select(User.person_id).where(User.role == Role.cadre, col(User.person_id).is_not(None))
-    ).all()
+    accounts = cadre_accounts(session)
     raised = (
         select(EnrolmentChange.id)
         .where(

@@ -4,12 +4,11 @@ each, so leads see what works for whom; and how many went on paper or to a phone
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import true
 from sqlmodel import Session, col, func, select
 
 from app.domain.codes import LeafletMedium, StepKind
 from app.models import Household, Leaflet, PersonKeyGroup, User, Visit, VisitStep
-from app.services.scope import visible_households
+from app.services.scope import sees_every_household, visible_households
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,12 @@ def _given(session: Session, user: User, by):
         .where(VisitStep.kind == StepKind.leaflet, col(VisitStep.leaflet_id).is_not(None))
         .group_by(VisitStep.leaflet_id, by)
     )
-    visible = visible_households(session, user)
-    if visible.compare(true()):  # every household: no need to go through each step's visit
+    if sees_every_household(user):  # no need to go through each step's visit
         return steps
     return (
         steps.join(Visit, col(Visit.id) == VisitStep.visit_id)
         .join(Household, col(Household.id) == Visit.household_id)
-        .where(visible)
+        .where(visible_households(session, user))
     )
 
 
