@@ -265,3 +265,9 @@ def all_users(session: Session) -> list[User]:
 
 def all_teams(session: Session) -> list[Team]:
     return list(session.exec(select(Team).order_by(Team.region_id, Team.name)))
+
+
+def cadre_accounts(session: Session) -> set[int]:
+    """People linked to a cadre's account: cadres whether or not their record says so."""
+    query = select(User.person_id).where(User.role == Role.cadre, col(User.person_id).is_not(None))
+    return set(session.exec(query))

@@ -27,6 +27,7 @@ from app.domain.imports import (
     SUBSIDY_WORDS,
     template_headers,
 )
+from app.domain.paging import batches
 from app.models import Household, Person, PersonKeyGroup, PersonSubsidy, Region, User
 from app.services import audit
 from app.services.households import HouseholdFilters, filter_conditions
@@ -76,8 +77,8 @@ def rows(
     # Eight bytes a household (a city's 700 000 take 5.6 MB), read as the database sends them.
     streamed = ordered.execution_options(yield_per=CHUNK)
     household_ids = array("q", session.connection().execute(streamed).scalars())
-    for start in range(0, len(household_ids), CHUNK):
-        chunk = household_ids[start : start + CHUNK].tolist()
+    for batch in batches(household_ids, CHUNK):
+        chunk = batch.tolist()
         links = _links(session, chunk)
         for person in _people(session, chunk):
             yield _row(person, places, links, full)

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app.domain.paging import page_within
+from app.domain.paging import batches, page_within
 from app.domain.people import age
 from app.models import Household, Person, User
 from app.services.worklists import WorklistEntry, worklist
@@ -102,7 +102,7 @@ def _people(
     """The households' people, as many households at once as a statement may name, each
     household's in the order they were registered."""
     found: dict[int, list[SheetPerson]] = {}
-    for start in range(0, len(household_ids), CHUNK):
+    for chunk in batches(household_ids, CHUNK):
         query = (
             select(
                 Person.household_id,
@@ -112,7 +112,7 @@ def _people(
                 Person.id_number_masked,
                 Person.resident_tier,
             )
-            .where(col(Person.household_id).in_(household_ids[start : start + CHUNK]))
+            .where(col(Person.household_id).in_(chunk))
             .order_by(Person.id)
         )
         for household_id, person_id, name, birth_date, masked, tier in session.exec(query):

@@ -65,6 +65,7 @@ from app.domain.metrics import (
     months_to_date,
     work_metrics,
 )
+from app.domain.paging import batches
 from app.domain.people import born_on_or_before, stale_since
 from app.models import (
     Assignment,
@@ -89,6 +90,7 @@ from app.models import (
 )
 from app.models.work_summary import WATERMARKS
 from app.services import regions
+from app.services.accounts import cadre_accounts
 from app.services.statistics import standings_for
 from app.services.visits import contact_facts
 
@@ -251,7 +253,7 @@ def live_work(
     visits themselves (what the summaries are checked against)."""
     ids = list(session.exec(select(Household.id).where(households).order_by(Household.id)))
     total = Tallies(today)
-    cadres = _cadre_accounts(session)
+    cadres = cadre_accounts(session)
     for chunk in _chunks(ids):
         for counted in _facts(session, chunk, cadres).values():
             total.add(household_tallies(counted.household, today))
@@ -259,15 +261,7 @@ def live_work(
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
-
-
-def _cadre_accounts(session: Session) -> set[int]:
-    """People linked to a cadre's account: cadres whether or not their record says so."""
-    query = select(User.person_id).where(User.role == Role.cadre, col(User.person_id).is_not(None))
-    return set(session.exec(query))
+    yield from batches(sorted(ids), CHUNK)
 
 
 STEP_DAYS = {StepKind.calculation: "calculations", StepKind.leaflet: "leaflets"}
@@ -469,7 +463,7 @@ def _changes(session: Session, mark: _Mark, today: date) -> _Changes:
     for query in _edited(mark.changed_since):
         edited.update(session.exec(query))
     households |= _not_counted(session, edited - households)
-    cadres = _cadre_accounts(session)
+    cadres = cadre_accounts(session)
     linked = set(session.exec(select(work_cadre_account.c.person_id)))
     of_people = select(Person.household_id)
     for chunk in _chunks(cadres ^ linked):
@@ -577,7 +571,7 @@ def _rebuild(session: Session, today: date) -> int:
     ):
         session.execute(delete(table))
     ids = {name: _settled_id(session, source, now) for name, source in _id_sources().items()}
-    changes = _Changes(set(), ids, _cadre_accounts(session), True)
+    changes = _Changes(set(), ids, cadre_accounts(session), True)
     households = session.exec(select(Household.id)).all()
     _recount(session, households, today, changes.cadres, fresh=True)
     _save(session, changes, today, now)
