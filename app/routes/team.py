@@ -60,7 +60,7 @@ def incomplete_page(
         "found": found,
         "member_id": member,
         "team": team,
-        "members": {m.id: m.display_name for m in assignments.members_of(session, user, team)},
+        "members": {m.id: m.display_name for m in found.members},
     }
     return render(request, "team/incomplete.html", context)
 

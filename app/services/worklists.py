@@ -359,6 +359,7 @@ class IncompleteList:
     page: int
     pages: int
     more: bool = False  # more people than ``total`` (COUNTED): narrow the list by member
+    members: list[User] = field(default_factory=list)  # whom it may be narrowed to
 
 
 def incomplete(
@@ -371,7 +372,8 @@ def incomplete(
 ) -> IncompleteList:
     """Eligible people without all three ones in the households of the lead's members (one
     team's, one member's when given), by member and walking order, a page at a time."""
-    members = [m for m in members_of(session, lead, team) if member_id in (None, m.id)]
+    listed = members_of(session, lead, team)
+    members = [m for m in listed if member_id in (None, m.id)]
     done = three_ones_conditions()
     people = (
         select(Person, Household, *done.values())
@@ -393,7 +395,7 @@ def incomplete(
         reason = why_incomplete(progress, last_visits.get(household.id))
         member = by_id[household.assignee_id]
         rows.append(IncompletePerson(person, household, member, progress, reason))
-    return IncompleteList(rows, total, page, pages, more)
+    return IncompleteList(rows, total, page, pages, more, listed)
 
 
 def _count_by_member(session: Session, members: list[User], query, up_to: int) -> Counter[int]:
