@@ -98,16 +98,10 @@ def search(
     session: Session, filters: AuditFilters, page: int = 1, page_size: int = PAGE_SIZE
 ) -> AuditPage:
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
-    total = count(session, filters)
+    count = select(func.count()).select_from(AuditEvent).where(*_conditions(filters))
+    total = session.exec(count).one()
     query = _newest_first(filters).offset((page - 1) * page_size).limit(page_size)
     return AuditPage(list(session.exec(query)), total, page, page_size)
-
-
-def count(session: Session, filters: AuditFilters) -> int:
-    """How many rows the filters keep."""
-    return session.exec(
-        select(func.count()).select_from(AuditEvent).where(*_conditions(filters))
-    ).one()
 
 
 def actions_present(session: Session) -> list[str]:
