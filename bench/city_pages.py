@@ -16,12 +16,12 @@ throwaway PostgreSQL cluster (as bench/dashboard_metrics.py copies it).
 import argparse
 import statistics
 import sys
-import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.dashboard_metrics import built_city, city_copy, city_in_postgres
+from bench.dashboard_metrics import built_city, city_copy, city_in_postgres, milliseconds
 from bench.goals import Figure, arguments, report
 from bench.serving import session_cookie
 
@@ -68,20 +68,15 @@ def measure() -> dict[tuple[str, str], float]:
     with TestClient(app) as client:
         for role in ROLES:
             client.cookies.clear()
+            ask = partial(client.get, headers={"Cookie": cookies[role]}, follow_redirects=False)
             for path in pages(ids):
-                answer = client.get(path, headers={"Cookie": cookies[role]}, follow_redirects=False)
+                answer = ask(path)
                 if answer.status_code != 200 or "html" not in answer.headers["content-type"]:
                     continue
                 timings[role, path] = statistics.median(
-                    _ms(client, path, cookies[role]) for _ in range(ASKED)
+                    milliseconds(ask, path) for _ in range(ASKED)
                 )
     return timings
-
-
-def _ms(client, path: str, cookie: str) -> float:
-    started = time.perf_counter()
-    client.get(path, headers={"Cookie": cookie}, follow_redirects=False)
-    return 1000 * (time.perf_counter() - started)
 
 
 def signed_in() -> tuple[dict[str, str], dict[str, int]]:

@@ -500,7 +500,7 @@ def measure(database: str, made: str) -> list[Figure]:
         figures = []
         work_metrics.refresh(session, today)  # the copy's first request of the day
         for name, region in regions.items():
-            runs = [_ms(dashboard, region) for _ in range(6)][1:]
+            runs = [milliseconds(dashboard, region) for _ in range(6)][1:]
             figures.append(
                 _figure(
                     f"dashboard {name} ({database})",
@@ -508,7 +508,8 @@ def measure(database: str, made: str) -> list[Figure]:
                     f"{scale}; worst of 5 {max(runs):.0f} ms",
                 )
             )
-        print(f"refresh with nothing new: {_ms(work_metrics.refresh, session, today):.0f} ms")
+        idle = milliseconds(work_metrics.refresh, session, today)
+        print(f"refresh with nothing new: {idle:.0f} ms")
         new_visits(session, 100)
         started = time.perf_counter()
         recounted = work_metrics.refresh(session, today)
@@ -520,7 +521,7 @@ def measure(database: str, made: str) -> list[Figure]:
                 f"{scale}; {recounted} households recounted",
             )
         )
-        after = _ms(dashboard, regions["city"])
+        after = milliseconds(dashboard, regions["city"])
         print(f"city dashboard after them: {after:.0f} ms{_settling(session)}")
         tomorrow = today + timedelta(days=1)
         started = time.perf_counter()
@@ -561,7 +562,8 @@ def new_visits(session, count: int) -> None:
         record_visit(session, home, form, by=member, source=VisitSource.form)
 
 
-def _ms(function, *args) -> float:
+def milliseconds(function, *args) -> float:
+    """How long the call took."""
     started = time.perf_counter()
     function(*args)
     return (time.perf_counter() - started) * 1000

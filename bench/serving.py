@@ -150,8 +150,9 @@ def session_cookie(session, user) -> str:
     """The Cookie header of a browser session opened for the user, as signing in opens one
     (commit the session after)."""
     from app.core.security import sign
+    from app.deps import SESSION_COOKIE
     from app.models.auth import SessionKind
     from app.services.auth import open_session
 
     token = open_session(session, user, SessionKind.web)[0]
-    return f"vg_session={sign(token, 'session')}; vg_lang=zh_CN"
+    return f"{SESSION_COOKIE}={sign(token, 'session')}; vg_lang=zh_CN"
