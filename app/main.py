@@ -183,6 +183,10 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = api_gettext(request)(message)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
     _ = gettext_for(request_locale(request))
+    if request.headers.get("hx-request"):
+        # Said next to the control that asked (static/htmx-errors.js), not as a page.
+        headers = {"Vary": "HX-Request", **(exc.headers or {})}
+        return PlainTextResponse(_(message), exc.status_code, headers=headers)
     context = {"title": _(title), "message": "" if message == title else _(message)}
     return render(
         request, "errors/error.html", context, status_code=exc.status_code, headers=exc.headers

@@ -80,6 +80,18 @@ def test_an_unknown_page_answers_404_in_chinese(as_user):
     assert "未找到" in response.text
 
 
+def test_htmx_is_refused_in_a_short_message_to_show_beside_its_control(as_user):
+    mei = as_user("mei")
+    htmx = {"HX-Request": "true"}
+    forbidden = mei.get("/admin/users", headers=htmx)
+    assert forbidden.status_code == 403
+    assert forbidden.headers["content-type"].startswith("text/plain")
+    assert "无权访问" in forbidden.text and "<" not in forbidden.text
+    missing = mei.get("/no-such-page", headers=htmx)
+    assert (missing.status_code, missing.text) == (404, "未找到")
+    assert "HX-Request" in missing.headers["vary"]
+
+
 def test_a_cadre_linked_to_their_record_can_open_their_household(as_user, db):
     from tests.factories import household, person, user_named
 
