@@ -30,6 +30,7 @@ OFFLINE_PAGE = "/offline"
 SHELL_FILES = (
     "app.css",
     "vendor/htmx-2.0.11.min.js",
+    "htmx-errors.js",
     "pwa.js",
     "offline.js",
     "visits.js",

@@ -73,10 +73,14 @@ def live_server(database_url) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def no_console_errors(page: Page) -> Iterator[None]:
-    """Every flow must run without script errors; a CSP violation is reported as one too."""
+def no_console_errors(page: Page, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every flow must run without script errors; a CSP violation is reported as one too. A
+    flow that makes requests fail on purpose names the lines it expects (htmx logs each
+    failure) with @pytest.mark.console_errors(pattern, …)."""
     documents: set[str] = set()
     errors: list[str] = []
+    marker = request.node.get_closest_marker("console_errors")
+    expected = [re.compile(pattern) for pattern in (marker.args if marker else ())]
 
     def note_document(request: Request) -> None:
         # A page, or what HTMX asks for in its place: their 4xx are answers the page shows.
@@ -87,6 +91,8 @@ def no_console_errors(page: Page) -> Iterator[None]:
         url = message.location.get("url", "").split("#")[0]
         # Chromium also logs a page's own 4xx status; forms shown again with 400/422 mean it.
         if message.text.startswith("Failed to load resource") and url in documents:
+            return
+        if any(pattern.search(message.text) for pattern in expected):
             return
         if message.type == "error":
             errors.append(f"{message.text} ({url})")

@@ -1,0 +1,65 @@
+// Every failed HTMX request is said (htmx itself only declines to swap): a message in the
+// user's language next to the control that sent it, and what it would have replaced is marked
+// out of date, until a request from that control or into that target succeeds. A 422 is a form
+// shown again with its messages: htmx swaps it as usual. The words come from #request-errors.
+(() => {
+  "use strict";
+  const say = document.getElementById("request-errors")?.dataset;
+  if (!say) return;
+  const BY_STATUS = { 403: say.forbidden, 404: say.notFound, 409: say.conflict, 413: say.tooLarge, 429: say.tooMany };
+  const LONGEST_SAID = 300; // a plain-text answer longer than this is not a message to show
+  const failures = new Set(); // { elt, target, alert, note }
+
+  // The server's own plain-text message (our error handlers answer HTMX so), else one per kind.
+  function answerMessage(xhr) {
+    const type = xhr.getResponseHeader("Content-Type") || "";
+    const text = (xhr.responseText || "").trim();
+    if (type.startsWith("text/plain") && text && text.length <= LONGEST_SAID) return text;
+    if (xhr.status >= 500) return say.server;
+    return BY_STATUS[xhr.status] || say.refused;
+  }
+
+  function clear(failure) {
+    failure.alert.remove();
+    failure.note.remove();
+    failure.target?.classList.remove("stale");
+    failures.delete(failure);
+  }
+
+  function show(event, message) {
+    const elt = event.target;
+    const target = event.detail.target;
+    for (const failure of failures) if (failure.elt === elt || failure.target === target) clear(failure);
+    const alert = document.createElement("p");
+    alert.className = "request-error";
+    alert.setAttribute("role", "alert");
+    alert.textContent = message;
+    const form = elt.closest("form");
+    if (target?.contains(elt)) target.after(alert); // not dimmed with what it stands beside
+    else if (form) form.append(alert);
+    else if (elt.isConnected) elt.after(alert);
+    else document.getElementById("main").prepend(alert);
+    const note = document.createElement("p");
+    note.className = "stale-note";
+    note.textContent = say.stale;
+    if (target?.isConnected) {
+      target.classList.add("stale");
+      target.prepend(note);
+    }
+    failures.add({ elt, target, alert, note });
+    alert.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("htmx:responseError", (event) => show(event, answerMessage(event.detail.xhr)));
+  document.addEventListener("htmx:sendError", (event) => show(event, navigator.onLine ? say.unreachable : say.offline));
+  document.addEventListener("htmx:timeout", (event) => show(event, say.timeout));
+  // Cleared by a request that got through, from the same control or into the same target (or
+  // one that replaced it).
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!event.detail.successful) return;
+    for (const failure of failures) {
+      const replaced = failure.target && !failure.target.isConnected;
+      if (failure.elt === event.target || failure.target === event.detail.target || replaced) clear(failure);
+    }
+  });
+})();
