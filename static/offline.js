@@ -224,6 +224,11 @@
     return li;
   }
 
+  // The server never took a refused record: deleted here, it is gone for good.
+  async function discard(record) {
+    if (confirm(fill(text.discardConfirm, { label: record.label }))) await remove("visits", record.client_uuid);
+  }
+
   async function render() {
     const records = await all("visits");
     const own = records.filter((r) => r.username === me);
@@ -239,7 +244,7 @@
     const problems = bar.querySelector("[data-sync-problems]");
     problems.replaceChildren(
       ...own.filter((r) => r.refused).map((r) =>
-        item(r.label, `${text.refused} ${r.refused}`, [], text.discard, () => remove("visits", r.client_uuid))),
+        item(r.label, `${text.refused} ${r.refused}`, [], text.discard, () => discard(r))),
       ...notices.map((n) => item(n.label, n.message, n.changes, text.dismiss, () => remove("notices", n.id))),
     );
     bar.dataset.waitingCount = own.length;

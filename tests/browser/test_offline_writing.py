@@ -167,8 +167,20 @@ def test_a_visit_the_server_refuses_stays_with_its_reason_until_the_member_delet
     page.reload()
     expect(problem).to_have_count(1)  # kept across pages, not sent again by itself
     assert visits_on(home) == 0
+
+    # Deleting asks first, and says what is lost: the record was never accepted.
+    asked = []
+    page.once("dialog", lambda dialog: asked.append(dialog.message) or dialog.dismiss())
+    problem.get_by_role("button").click()
+    expect(problem).to_have_count(1)
+    waiting(page, 1)
+    assert asked == [
+        "要永久删除对“瓦窑村5号”的这次走访吗？服务器从未接受这条记录，删除后本机上也不再保存。"
+    ]
+    page.once("dialog", lambda dialog: dialog.accept())
     problem.get_by_role("button").click()
     waiting(page, 0)
+    expect(problem).to_have_count(0)
 
 
 def test_a_household_changed_since_it_was_downloaded_is_shown_after_sending(
