@@ -26,19 +26,27 @@
     failures.delete(failure);
   }
 
+  function place(alert, elt, target) {
+    const form = elt.closest("form");
+    if (!elt.isConnected) document.getElementById("main").prepend(alert);
+    else if (target?.contains(elt)) target.after(alert); // not dimmed with what it stands beside
+    else if (form) form.append(alert);
+    else elt.after(alert);
+  }
+
   function show(event, message) {
     const elt = event.target;
     const target = event.detail.target;
-    for (const failure of failures) if (failure.elt === elt || failure.target === target) clear(failure);
+    for (const failure of failures) {
+      if (failure.elt !== elt && failure.target !== target) continue;
+      if (failure.alert.isConnected && failure.alert.textContent === message) return; // a poll failing again
+      clear(failure);
+    }
     const alert = document.createElement("p");
     alert.className = "request-error";
     alert.setAttribute("role", "alert");
     alert.textContent = message;
-    const form = elt.closest("form");
-    if (target?.contains(elt)) target.after(alert); // not dimmed with what it stands beside
-    else if (form) form.append(alert);
-    else if (elt.isConnected) elt.after(alert);
-    else document.getElementById("main").prepend(alert);
+    place(alert, elt, target);
     const note = document.createElement("p");
     note.className = "stale-note";
     note.textContent = say.stale;
