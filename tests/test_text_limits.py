@@ -238,3 +238,25 @@ def test_every_column_with_a_length_is_checked_where_it_is_typed_or_never_typed(
     unaccounted = set(lengths) - set(TYPED) - NOT_TYPED
     assert not unaccounted, "say where these are typed and checked, or that they are not"
     assert {name: lengths[name] for name in TYPED} == TYPED
+
+
+def test_the_api_schema_states_the_limits_the_rules_refuse_past(client):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    stated = {
+        f"{model}.{name}": field["maxLength"]
+        for model in ("PersonIn", "HouseholdIn", "VisitIn", "OutcomeIn")
+        for name, field in schemas[model]["properties"].items()
+        if "maxLength" in field
+    }
+    assert stated == {
+        "PersonIn.name": 60,
+        "PersonIn.occupation": 200,
+        "HouseholdIn.address": 200,
+        "HouseholdIn.household_key": 40,
+        "HouseholdIn.village_group": 60,
+        "HouseholdIn.grid": 60,
+        "HouseholdIn.notes": 1000,
+        "HouseholdIn.entity_name": 100,
+        "VisitIn.notes": 1000,
+        "OutcomeIn.reason": 200,
+    }
