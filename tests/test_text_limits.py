@@ -71,6 +71,12 @@ def test_rare_characters_and_minority_names_are_stored_whole(as_user, db, home, 
     assert name in as_user("lee").get(f"/households/{home.id}").text
 
 
+def test_the_limit_counts_characters_not_bytes(as_user, db, home):
+    full = "𠇔" * LENGTHS["name"]  # 240 bytes in UTF-8: the column holds 60 characters
+    assert add_person(as_user("lee"), home, name=full).status_code == 303
+    assert db.exec(select(Person.name)).one() == full
+
+
 def test_a_five_thousand_character_address_is_refused_not_cut(as_user, db):
     village = region_named(db, "瓦窑村")
     page = post_household(as_user("lee"), village_id=village.id, address="路" * 5000, grid="三网格")
