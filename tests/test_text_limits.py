@@ -266,3 +266,14 @@ def test_the_api_schema_states_the_limits_the_rules_refuse_past(client):
         "VisitIn.notes": 1000,
         "OutcomeIn.reason": 200,
     }
+
+
+def test_the_command_line_says_why_it_refuses_an_account_name(db, monkeypatch, capsys):
+    from app import cli
+
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: "a-long-password")
+    typed = ["create-user", "--username", "chief", "--name", "局" * 61, "--region-code", "530400"]
+    with pytest.raises(SystemExit):
+        cli.main(typed)
+    assert "display_name: At most 60 characters: this has 61." in capsys.readouterr().err
+    assert db.exec(select(User).where(User.username == "chief")).first() is None
