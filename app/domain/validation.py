@@ -59,7 +59,7 @@ def person_name(errors: dict, name: str, text: str, limit: int) -> str:
 
 def refused_in_name(text: str) -> list[str]:
     """The characters a name cannot hold, each once, in the order typed."""
-    return list(dict.fromkeys(char for char in text.strip() if not _in_name(char)))
+    return list(dict.fromkeys(char for char in text if not _in_name(char)))
 
 
 def _shown(characters: list[str]) -> list[str]:
