@@ -14,9 +14,10 @@ from app.models import Household, Person, Team, User
 from app.services import enrolment, quality
 from app.services.accounts import DISPLAY_NAME_LENGTH, TEAM_NAME_LENGTH
 from tests.conftest import csrf_token
-from tests.factories import household, id_number, region_named
+from tests.factories import assign, household, id_number, person, region_named
 from tests.sheets import as_csv, person_row
 from tests.test_admin_users import new_user_form, post_new_user
+from tests.test_enrolment_changes import post, reported
 from tests.test_households import post_household
 from tests.test_imports import upload
 
@@ -106,6 +107,18 @@ def test_an_over_long_team_name_is_refused_not_cut(as_user, db):
     assert page.status_code == 422
     assert "最多60个字，现在有61个字。" in page.text and f'value="{typed}"' in page.text
     assert db.exec(select(Team).where(Team.name.startswith("队"))).first() is None
+
+
+def test_a_rejections_note_past_its_limit_is_refused_naming_it(as_user, db, home):
+    assign(db, home, "mei")
+    wang = person(db, home, name="王芳", insurance_status="resident", resident_tier="200")
+    change = reported(db, wang, from_value="200", to_value="500")
+    note = "查" * (enrolment.NOTE_LENGTH + 1)
+    page = post(as_user("lee"), f"/changes/{change.id}/reject", note=note)
+    assert page.status_code == 422
+    assert "最多200个字，现在有201个字。" in page.text and note in page.text
+    db.refresh(change)
+    assert change.decision_note == ""
 
 
 def test_an_over_long_address_in_an_imported_list_is_a_row_error(as_user, db):
