@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import get_engine
+from app.core.i18n import gettext_for
 from app.domain.validation import Invalid
 from app.models import Region
 from app.services.accounts import NewUser, create_user
@@ -46,8 +47,9 @@ def create_user_command(args: argparse.Namespace) -> None:
         try:
             user = create_user(session, form, by=None)
         except Invalid as invalid:
+            _ = gettext_for("en")
             for field, message in invalid.errors.items():
-                print(f"{field}: {message}", file=sys.stderr)
+                print(f"{field}: {_(message)}", file=sys.stderr)
             sys.exit(1)
         print(f"Created {user.role} {user.username}.")
 

@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 
 from app.core.i18n import N_, Message
 from app.domain.codes import InsuranceStatus, Relation, SubsidyCategory
-from app.domain.registry import PersonForm, PersonValues, check_person
-from app.domain.validation import Invalid
+from app.domain.registry import LENGTHS, PersonForm, PersonValues, check_person
+from app.domain.validation import Invalid, within
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -237,6 +237,9 @@ class CheckedRow:
     grid: str
 
 
+HOUSEHOLD_CELLS = ("address", "household_key", "village_group", "grid")
+
+
 def check_rows(table: Table, today: date) -> Iterator[CheckedRow | list[RowError]]:
     """Each data row checked on its own: a CheckedRow, or the errors that stop it."""
     columns = list(table.fields.items())
@@ -264,6 +267,10 @@ def check_rows(table: Table, today: date) -> Iterator[CheckedRow | list[RowError
             errors.append(
                 RowError(row, _column(table, "address"), Message(N_("Enter the address."), {}))
             )
+        too_long: dict = {}
+        for name in HOUSEHOLD_CELLS:
+            within(too_long, name, value[name], LENGTHS[name])
+        errors += [RowError(row, _column(table, name), m) for name, m in too_long.items()]
         if errors:
             yield _first_per_column(errors)
             continue
@@ -272,10 +279,10 @@ def check_rows(table: Table, today: date) -> Iterator[CheckedRow | list[RowError
             person=person,
             township=value["township"],
             village=value["village"],
-            address=value["address"][:200],
-            household_key=value["household_key"][:40],
-            village_group=value["village_group"][:60],
-            grid=value["grid"][:60],
+            address=value["address"],
+            household_key=value["household_key"],
+            village_group=value["village_group"],
+            grid=value["grid"],
         )
 
 

@@ -16,9 +16,21 @@ from app.domain.identifiers import (
     parse_id_number,
     parse_phone,
 )
-from app.domain.validation import Invalid, whole_number
+from app.domain.validation import Invalid, person_name, whole_number, within
 
 KEY_GROUPS = range(1, 9)
+# How many characters each typed field holds: its column's length (app.models.household), so
+# what is refused here is exactly what would not fit.
+LENGTHS = {
+    "name": 60,
+    "occupation": 200,
+    "household_key": 40,
+    "entity_name": 100,
+    "address": 200,
+    "village_group": 60,
+    "grid": 60,
+    "notes": 1000,
+}
 
 
 class PersonForm(BaseModel):
@@ -59,9 +71,10 @@ class PersonValues:
 def check_person(form: PersonForm, today: date) -> PersonValues:
     """The stored values, or Invalid naming every field that is wrong."""
     errors: dict[str, str | Message] = {}
-    name = form.name.strip()
+    name = person_name(errors, "name", form.name, LENGTHS["name"])
     if not name:
         errors["name"] = N_("Enter the person's name.")
+    occupation = within(errors, "occupation", form.occupation, LENGTHS["occupation"])
     id_number = _identifier(errors, "id_number", parse_id_number, form.id_number, today)
     phone = _identifier(errors, "phone", parse_phone, form.phone) if form.phone.strip() else None
     relation = _code(errors, "relation", Relation, form.relation or "other")
@@ -78,7 +91,7 @@ def check_person(form: PersonForm, today: date) -> PersonValues:
     if errors:
         raise Invalid(errors)
     return PersonValues(
-        name=name[:60],
+        name=name,
         id_number=id_number,
         phone=phone,
         relation=relation,
@@ -88,7 +101,7 @@ def check_person(form: PersonForm, today: date) -> PersonValues:
         years_paid=years,
         stopped_since=stopped if status == InsuranceStatus.stopped else None,
         subsidy_categories=subsidies,
-        occupation=form.occupation.strip()[:200],
+        occupation=occupation,
         is_cadre=form.is_cadre,
         is_student=form.is_student,
     )
@@ -123,17 +136,23 @@ class HouseholdValues:
     notes: str
 
 
+HOUSEHOLD_TEXT = ("household_key", "entity_name", "address", "village_group", "grid", "notes")
+
+
 def check_household(form: HouseholdForm) -> HouseholdValues:
     """The stored values (the village is checked against the region tree by the caller)."""
     errors: dict[str, str | Message] = {}
     kind = _code(errors, "kind", HouseholdKind, form.kind or "household")
-    address = form.address.strip()
+    text = {
+        name: within(errors, name, getattr(form, name), LENGTHS[name]) for name in HOUSEHOLD_TEXT
+    }
+    address = text["address"]
     if not address:
         errors["address"] = N_("Enter the address.")
     village_id = whole_number(form.village_id)
     if village_id is None:
         errors["village_id"] = N_("Choose the village or community.")
-    entity_name = form.entity_name.strip() or None
+    entity_name = text["entity_name"] or None
     credit_code = None
     if kind == HouseholdKind.entity:
         if not entity_name:
@@ -144,15 +163,15 @@ def check_household(form: HouseholdForm) -> HouseholdValues:
         raise Invalid(errors)
     return HouseholdValues(
         kind=kind,
-        household_key=form.household_key.strip()[:40] or None,
-        entity_name=entity_name[:100] if kind == HouseholdKind.entity else None,
+        household_key=text["household_key"] or None,
+        entity_name=entity_name if kind == HouseholdKind.entity else None,
         credit_code=credit_code,
-        address=address[:200],
+        address=address,
         village_id=village_id,
-        village_group=form.village_group.strip()[:60],
-        grid=form.grid.strip()[:60],
+        village_group=text["village_group"],
+        grid=text["grid"],
         phone=phone,
-        notes=form.notes.strip()[:1000],
+        notes=text["notes"],
     )
 
 

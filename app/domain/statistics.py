@@ -27,6 +27,7 @@ from app.core.i18n import N_, Message
 from app.domain.codes import RegionLevel
 from app.domain.imports import RowError, Table, UnreadableFile, read_table
 from app.domain.targets import FIRST_YEAR, LARGEST_VALUE, LAST_YEAR
+from app.domain.validation import TOO_LONG
 
 
 class FigureKind(StrEnum):
@@ -77,6 +78,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "reported_on": ("报告日期", "数据日期"),
 }
 REQUIRED = ("region", "month", "source", "reported_on")
+SOURCE_LENGTH = 200
 
 MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -174,7 +176,7 @@ def _check_row(
 
     unit = checked("region", _unit, text["region"], units)
     month = checked("month", parse_month, text["month"], today)
-    source = checked("source", _required, text["source"])
+    source = checked("source", _source, text["source"])
     reported_on = checked("reported_on", _reported_on, text["reported_on"], month, today)
     values = {kind: checked(kind, _figure, kind, text[kind], unit) for kind in kinds if text[kind]}
     if not values:
@@ -183,7 +185,7 @@ def _check_row(
     if problems:
         return problems
     return [
-        CheckedFigure(row, unit.region_id, month, kind, value, source[:200], reported_on)
+        CheckedFigure(row, unit.region_id, month, kind, value, source, reported_on)
         for kind, value in values.items()
     ]
 
@@ -200,6 +202,12 @@ def _column(table: Table, name: str) -> str:
 def _required(text: str) -> str:
     if not text:
         raise ValueError(N_("Required."))
+    return text
+
+
+def _source(text: str) -> str:
+    if len(_required(text)) > SOURCE_LENGTH:
+        raise ValueError(Message(TOO_LONG, {"limit": SOURCE_LENGTH, "count": len(text)}))
     return text
 
 

@@ -22,7 +22,7 @@ from app.domain.codes import (
     StepKind,
 )
 from app.domain.people import ADULT_AGE, age
-from app.domain.validation import Invalid, whole_number
+from app.domain.validation import Invalid, whole_number, within
 
 NOTES_LENGTH = 1000
 REASON_LENGTH = 200
@@ -235,11 +235,7 @@ def check_visit(form: VisitForm, rules: VisitRules) -> VisitValues:
     steps = tuple(_step(errors, index, s, people) for index, s in enumerate(form.steps))
     if reached is False and (form.outcomes or form.steps):
         errors["outcomes"] = N_("Nobody was reached: record outcomes on a visit that reached them.")
-    notes = form.notes.strip()
-    if len(notes) > NOTES_LENGTH:
-        errors["notes"] = Message(
-            N_("Keep notes under %(count)s characters."), {"count": NOTES_LENGTH}
-        )
+    notes = within(errors, "notes", form.notes, NOTES_LENGTH)
     latitude, longitude = _location(errors, form.latitude, form.longitude)
     follow_up_on = _follow_up(errors, form.follow_up_on, occurred_at, rules.zone)
     codes = {o.code for o in outcomes if o is not None}
@@ -349,7 +345,7 @@ def _outcome(errors, index: int, form: OutcomeForm, people, rules: VisitRules):
         end = whole_number(form.to_value)
         if end not in BASE_PERCENT:
             errors[name] = N_("Choose a base from 60 to 300 percent of the average wage.")
-    reason = form.reason.strip()[:REASON_LENGTH]
+    reason = within(errors, name, form.reason, REASON_LENGTH)
     if code == OutcomeCode.refused and not reason:
         errors[name] = N_("Refused: note the reason they gave.")
     return OutcomeValues(person, code, start, end, reason)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from app.domain.codes import HouseholdKind, InsuranceStatus, Relation, SubsidyCategory
+from app.domain.registry import LENGTHS
 
 
 class Household(SQLModel, table=True):
@@ -27,15 +28,16 @@ class Household(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: HouseholdKind = Field(default=HouseholdKind.household, sa_type=String(10))
-    household_key: str | None = Field(default=None, max_length=40, index=True)
-    entity_name: str | None = Field(default=None, max_length=100)
+    household_key: str | None = Field(default=None, max_length=LENGTHS["household_key"], index=True)
+    entity_name: str | None = Field(default=None, max_length=LENGTHS["entity_name"])
     credit_code: str | None = Field(default=None, max_length=18, unique=True)
-    address: str = Field(max_length=200)
+    address: str = Field(max_length=LENGTHS["address"])
     village_id: int = Field(foreign_key="region.id")
-    village_group: str = Field(default="", max_length=60)  # 村民小组, or 小区/楼栋/单元 in towns
-    grid: str = Field(default="", max_length=60)  # 网格
+    # 村民小组, or 小区/楼栋/单元 in towns
+    village_group: str = Field(default="", max_length=LENGTHS["village_group"])
+    grid: str = Field(default="", max_length=LENGTHS["grid"])  # 网格
     phone: str | None = Field(default=None, max_length=20)
-    notes: str = Field(default="", max_length=1000)
+    notes: str = Field(default="", max_length=LENGTHS["notes"])
     assignee_id: int | None = Field(default=None, foreign_key="user_account.id")
     claimed_at: datetime | None = None  # set when the assignee claimed it from a pool
     version: int = 1
@@ -56,7 +58,7 @@ class Person(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     household_id: int = Field(foreign_key="household.id", index=True)
-    name: str = Field(max_length=60, index=True)
+    name: str = Field(max_length=LENGTHS["name"], index=True)
     id_number_encrypted: str = Field(max_length=200)
     id_number_index: str = Field(max_length=64, unique=True)  # keyed hash for exact lookup
     id_number_masked: str = Field(max_length=18)
@@ -74,7 +76,7 @@ class Person(SQLModel, table=True):
     resident_tier: int | None = None  # yuan a year
     years_paid: int | None = None
     stopped_since: date | None = None
-    occupation: str = Field(default="", max_length=200)
+    occupation: str = Field(default="", max_length=LENGTHS["occupation"])
     is_cadre: bool = False
     is_student: bool = False
     version: int = 1

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Index, Numeric, String
 from sqlmodel import Field, SQLModel
 
-from app.domain.statistics import FigureKind
+from app.domain.statistics import SOURCE_LENGTH, FigureKind
 
 
 class OfficialFigure(SQLModel, table=True):
@@ -21,7 +21,7 @@ class OfficialFigure(SQLModel, table=True):
     kind: FigureKind = Field(sa_type=String(30))
     # People as whole numbers, yuan with cents.
     value: Decimal = Field(sa_column=Column(Numeric(14, 2), nullable=False))
-    source: str = Field(max_length=200)  # the report or system, as the file names it
+    source: str = Field(max_length=SOURCE_LENGTH)  # the report or system, as the file names it
     reported_on: date  # the date on the source
     batch: str = Field(max_length=32, index=True)  # one per imported file
     imported_by_id: int = Field(foreign_key="user_account.id")

@@ -12,13 +12,15 @@ from app.core.i18n import N_, Message, supported
 from app.core.security import hash_password, verify_password
 from app.domain.identifiers import InvalidIdentifier, parse_id_number
 from app.domain.passwords import password_problem
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, person_name, within
 from app.models import Person, Region, RegionLevel, Role, Team, TeamMembership, User
 from app.services import audit
 from app.services.auth import close_all_sessions
 from app.services.regions import subtree_ids
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
+DISPLAY_NAME_LENGTH = 60  # User.display_name
+TEAM_NAME_LENGTH = 60  # Team.name
 
 
 @dataclass
@@ -70,7 +72,7 @@ def _check_new_user(session: Session, form: NewUser, username: str) -> dict[str,
         )
     elif session.exec(select(User.id).where(User.username == username)).first():
         errors["username"] = N_("This username is taken.")
-    if not form.display_name.strip():
+    if not person_name(errors, "display_name", form.display_name, DISPLAY_NAME_LENGTH):
         errors["display_name"] = N_("Enter the person's name.")
     if form.role not in Role.__members__:
         errors["role"] = N_("Choose a role.")
@@ -243,15 +245,16 @@ def remove_from_team(session: Session, team: Team, user_id: int, *, by: User) ->
 
 
 def create_team(session: Session, name: str, region_id: int | None, *, by: User) -> Team:
-    errors = {}
-    if not name.strip():
+    errors: dict = {}
+    name = within(errors, "name", name, TEAM_NAME_LENGTH)
+    if not name:
         errors["name"] = N_("Enter the team's name.")
     region = session.get(Region, region_id) if region_id else None
     if region is None or region.level not in (RegionLevel.county, RegionLevel.township):
         errors["region_id"] = N_("Choose the county or township the team works.")
     if errors:
         raise Invalid(errors)
-    team = Team(name=name.strip()[:60], region_id=region.id)
+    team = Team(name=name, region_id=region.id)
     session.add(team)
     session.flush()
     audit.record(session, "team_created", user=by, target=f"team:{team.id}")

@@ -19,7 +19,7 @@ from app.core import clock
 from app.core.i18n import N_, Message
 from app.domain.codes import ChangeStatus, InsuranceStatus, OutcomeCode
 from app.domain.paging import page_within
-from app.domain.validation import Invalid, whole_number
+from app.domain.validation import Invalid, whole_number, within
 from app.domain.visits import BASE_PERCENT
 from app.models import EnrolmentChange, Household, Person, Region, User
 from app.services import audit, regions
@@ -206,12 +206,12 @@ def confirm(session: Session, change: EnrolmentChange, *, by: User) -> None:
 
 def reject(session: Session, change: EnrolmentChange, note: str, *, by: User) -> None:
     """Not confirmed, with the reason: the member (or cadre) sees why."""
-    note = note.strip()
+    errors: dict = {}
+    note = within(errors, "note", note, NOTE_LENGTH)
     if not note:
-        raise Invalid({"note": N_("Say why it is not confirmed.")})
-    if len(note) > NOTE_LENGTH:
-        limit = Message(N_("Keep notes under %(count)s characters."), {"count": NOTE_LENGTH})
-        raise Invalid({"note": limit})
+        errors["note"] = N_("Say why it is not confirmed.")
+    if errors:
+        raise Invalid(errors)
     if _decide(session, change, ChangeStatus.rejected, note, by):
         audit.record(
             session,

@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core import clock
-from app.core.i18n import N_, Message
+from app.core.i18n import N_
 from app.domain import quality
 from app.domain.codes import Channel, FlagKind, Role, StepKind
 from app.domain.metrics import Period
 from app.domain.quality import MINUTES_APART, Flag, Tally, VisitFact
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, within
 from app.models import QualityReview, Team, User, Visit, VisitPerson, VisitStep
 from app.services import audit
 from app.services.assignments import (
@@ -363,13 +363,12 @@ def review_flag(
 ) -> QualityReview:
     """Mark a raised flag reviewed with the lead's note, audited. The caller has checked that
     the lead reviews this member."""
-    note = note.strip()
+    errors: dict = {}
+    note = within(errors, "note", note, NOTE_LENGTH)
     if not note:
-        raise Invalid({"note": N_("Write what you found.")})
-    if len(note) > NOTE_LENGTH:
-        raise Invalid(
-            {"note": Message(N_("Keep notes under %(count)s characters."), {"count": NOTE_LENGTH})}
-        )
+        errors["note"] = N_("Write what you found.")
+    if errors:
+        raise Invalid(errors)
     row = member_flag(session, member, kind, period)
     if row is None:
         raise Invalid({"note": N_("The visits no longer raise this flag.")})

@@ -25,8 +25,10 @@ from app.domain.codes import (
     VisitSource,
 )
 from app.domain.identifiers import mask_phone
-from app.domain.registry import PersonForm
+from app.domain.registry import LENGTHS, PersonForm
 from app.domain.visits import (
+    NOTES_LENGTH,
+    REASON_LENGTH,
     EligibilityFacts,
     OutcomeForm,
     Progress,
@@ -210,21 +212,27 @@ class HouseholdOut(HouseholdSummary):
         )
 
 
+def at_most(limit: int, default: Any = ..., **field: Any) -> Any:
+    """A text field's limit in the schema; the rules check it (a 422 naming the field and the
+    limit, in the caller's language), so nothing longer is cut."""
+    return Field(default, json_schema_extra={"maxLength": limit}, **field)
+
+
 class HouseholdIn(BaseModel):
     village_id: int
-    address: str
-    household_key: str | None = None
-    village_group: str | None = None
-    grid: str | None = None
+    address: str = at_most(LENGTHS["address"])
+    household_key: str | None = at_most(LENGTHS["household_key"], None)
+    village_group: str | None = at_most(LENGTHS["village_group"], None)
+    grid: str | None = at_most(LENGTHS["grid"], None)
     phone: str | None = None
-    notes: str | None = None
+    notes: str | None = at_most(LENGTHS["notes"], None)
     kind: HouseholdKind = HouseholdKind.household
-    entity_name: str | None = None
+    entity_name: str | None = at_most(LENGTHS["entity_name"], None)
     credit_code: str | None = None
 
 
 class PersonIn(BaseModel):
-    name: str
+    name: str = at_most(LENGTHS["name"])
     id_number: str
     phone: str | None = None
     relation: Relation = Relation.other
@@ -234,7 +242,7 @@ class PersonIn(BaseModel):
     years_paid: int | None = None
     stopped_since: date | None = None
     subsidy_categories: list[SubsidyCategory] = Field(default_factory=list)
-    occupation: str | None = None
+    occupation: str | None = at_most(LENGTHS["occupation"], None)
     is_cadre: bool = False
     is_student: bool = False
 
@@ -286,7 +294,9 @@ class OutcomeIn(BaseModel):
     to_value: int | None = Field(
         None, alias="to", description="join_resident, raise_tier: the tier; join_flexible: base %."
     )
-    reason: str = Field("", description="refused: the reason they gave (required).")
+    reason: str = at_most(
+        REASON_LENGTH, "", description="refused: the reason they gave (required)."
+    )
 
     def as_form(self) -> OutcomeForm:
         return OutcomeForm(**{name: _text(value) for name, value in self.model_dump().items()})
@@ -304,7 +314,7 @@ class VisitIn(BaseModel):
     occurred_at: datetime | None = Field(
         None, description="ISO 8601; without an offset it is Asia/Shanghai time; default now."
     )
-    notes: str = ""
+    notes: str = at_most(NOTES_LENGTH, "")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     steps: list[StepIn] = Field(default_factory=list)
