@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from app.core import clock
 from app.core.i18n import N_, Message
 from app.domain.codes import ChangeStatus, InsuranceStatus, OutcomeCode
+from app.domain.enrolment import EMPLOYEE_PENSION, SELF_REPORTS, higher_tiers, upgrade_refusal
 from app.domain.paging import page_within
 from app.domain.validation import Invalid, whole_number
 from app.domain.visits import BASE_PERCENT
@@ -27,13 +28,6 @@ from app.services.accounts import cadre_accounts
 from app.services.parameters import tiers_on_offer
 from app.services.scope import sees_every_household, visible_households
 
-EMPLOYEE_PENSION = (
-    InsuranceStatus.employee_enterprise,
-    InsuranceStatus.employee_flexible,
-    InsuranceStatus.employee_institution,
-)
-# What a cadre may report about themselves, the plan's measure (the employee pension) first.
-SELF_REPORTS = (OutcomeCode.join_flexible, OutcomeCode.raise_tier, OutcomeCode.join_resident)
 RECENT_DECISIONS = 50  # decided changes listed under the ones waiting
 PAGE_SIZE = 50  # changes waiting for a decision listed per page
 NOTE_LENGTH = 200
@@ -277,14 +271,14 @@ def check_upgrade(
     to_value = None
     if kind is None:
         errors["kind"] = N_("Choose what you did.")
-    elif status in EMPLOYEE_PENSION:
-        errors["kind"] = N_("You are already in the employee pension.")
+    elif refusal := upgrade_refusal(kind, status, tier, menu):
+        errors["kind"] = refusal
     elif kind == OutcomeCode.join_flexible:
         to_value = whole_number(form.base_percent)
         if to_value not in BASE_PERCENT:
             errors["base_percent"] = N_("Choose a base from 60 to 300 percent of the average wage.")
     else:
-        to_value = _resident_tier(errors, kind, form.tier, status, tier, menu)
+        to_value = _resident_tier(errors, form.tier, status, tier, menu)
     effective_on = _effective_on(errors, form.effective_on, today)
     if errors:
         raise Invalid(errors)
@@ -292,15 +286,11 @@ def check_upgrade(
     return Upgrade(kind, from_value, to_value, effective_on)
 
 
-def _resident_tier(errors, kind, typed: str, status, tier: int | None, menu) -> int | None:
-    if kind == OutcomeCode.raise_tier and status != InsuranceStatus.resident:
-        errors["kind"] = N_("Only a resident pension's tier can be raised: report joining it.")
-    elif kind == OutcomeCode.join_resident and status == InsuranceStatus.resident:
-        errors["kind"] = N_("You already pay the resident pension: report a higher tier.")
+def _resident_tier(errors, typed: str, status, tier: int | None, menu) -> int | None:
     chosen = whole_number(typed, 100_000)
     if chosen not in menu:
         errors["tier"] = N_("Choose a tier from the list.")
-    elif kind == OutcomeCode.raise_tier and tier is not None and chosen <= tier:
+    elif chosen not in higher_tiers(status, tier, menu):
         errors["tier"] = N_("The new tier must be higher than the current one.")
     return chosen
 
