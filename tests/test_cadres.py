@@ -170,6 +170,34 @@ def test_the_lead_confirms_a_cadres_report_marked_as_their_own(db, as_user, cai)
     assert '<strong data-count="in_employee_pension">1</strong>' in line
 
 
+def test_the_village_cadres_link_on_changes_lists_the_cadres_changes(db, as_user, cai):
+    report(as_user("cai"), kind="raise_tier", tier="500")
+    flagged = someone(db, "瓦窑村", 101, is_cadre=True, insurance_status="resident")
+    villager = someone(db, "瓦窑村", 103, insurance_status="resident")
+    for person in (flagged, villager):
+        factories.raise_reported(db, person)
+    db.commit()
+    lead = as_user("lee")
+    assert 'id="cadres-changes" href="/changes?cadres=1"' in lead.get("/changes").text
+    page = lead.get("/changes?cadres=1").text
+    waiting = page.split('id="waiting-changes"')[1].split("</ul>")[0]
+    assert "蔡国华" in waiting and "村民101" in waiting and "村民103" not in waiting
+    kept = '<input type="hidden" name="cadres" value="1">'
+    assert waiting.count(kept) == 2 * 2  # each change's confirm and reject forms
+    assert 'id="cadres-changes" href="/changes?cadres=1" aria-current="page"' in page
+
+
+def test_a_decision_on_the_cadres_changes_returns_to_them(db, as_user, cai):
+    report(as_user("cai"), kind="raise_tier", tier="500")
+    (change,) = changes(db)
+    lead = as_user("lee")
+    data = {"csrf_token": csrf_token(lead, "/changes?cadres=1"), "page": "1", "cadres": "1"}
+    answer = lead.post(f"/changes/{change.id}/confirm", data=data, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/changes?cadres=1")
+    form = lead.get("/changes?cadres=1").text
+    assert "蔡国华" in form.split('id="decided-changes"')[1]
+
+
 @pytest.mark.parametrize(
     ("typed", "status", "tier", "field"),
     [

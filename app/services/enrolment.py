@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, case, or_, true, update
+from sqlalchemy import ColumnElement, and_, case, or_, true, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
@@ -68,12 +68,16 @@ class ChangeReview:
     decided: list[ChangeRow]
 
 
-def changes_to_review(session: Session, user: User, page: int = 1) -> ChangeReview:
-    """The changes of people the user may see. A city has tens of thousands waiting: they are
-    counted in SQL and listed a page at a time, and only the rows shown are read with their
-    person, household and village."""
+def changes_to_review(
+    session: Session, user: User, page: int = 1, *, cadres_only: bool = False
+) -> ChangeReview:
+    """The changes of people the user may see, with ``cadres_only`` those of village cadres.
+    A city has tens of thousands waiting: they are counted in SQL and listed a page at a time,
+    and only the rows shown are read with their person, household and village."""
     seen = _changes_seen_by(session, user)
-    every = sees_every_household(user)
+    if cadres_only:
+        seen = and_(seen, _changes_of_cadres(session))
+    every = sees_every_household(user) and not cadres_only
     waiting = col(EnrolmentChange.status) == ChangeStatus.reported
     total = session.exec(
         select(func.count()).select_from(EnrolmentChange).where(waiting, seen)
@@ -122,6 +126,14 @@ def _changes_seen_by(session: Session, user: User) -> ColumnElement[bool]:
         .where(visible_households(session, user))
     )
     return col(EnrolmentChange.person_id).in_(people)
+
+
+def _changes_of_cadres(session: Session) -> ColumnElement[bool]:
+    """A condition on EnrolmentChange rows: the changes of the people counted as cadres (see
+    cadre_counts), flagged as one or the record of a cadre's account."""
+    flagged = select(Person.id).where(col(Person.is_cadre) == True)  # noqa: E712
+    person = col(EnrolmentChange.person_id)
+    return or_(person.in_(flagged), person.in_(cadre_accounts(session)))
 
 
 def _rows(
