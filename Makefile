@@ -17,7 +17,7 @@ run: $(VENV)/.runtime $(CATALOGS)
 	$(BIN)/python -m app.cli demo
 	@echo ""
 	@echo "  Vanguard: http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password vanguard-demo): admin, lead1, lead2, member1, member2, cadre1"
+	@echo "  Demo logins (password vanguard-demo): admin, lead1, lead2, member1, member2, cadre1, cadre2"
 	@echo ""
 	VANGUARD_HOST=$(HOST) VANGUARD_PORT=$(PORT) $(BIN)/python -m app.cli serve
 

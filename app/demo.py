@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core import clock
 from app.core.db import bulk_insert
-from app.domain.codes import RegionLevel, Role, VisitSource
+from app.domain.codes import InsuranceStatus, RegionLevel, Role, VisitSource
 from app.domain.identifiers import parse_id_number
 from app.domain.metrics import Period
 from app.domain.registry import PersonValues
@@ -56,7 +56,14 @@ DEMO_USERS = [
     ("member1", "张丽", Role.member, "北城街道", ("北城街道先锋一队",)),
     ("member2", "王强", Role.member, "北城街道", ("北城街道先锋一队",)),
     ("cadre1", "赵国平", Role.cadre, "瓦窑村", ()),
+    ("cadre2", "钱秀英", Role.cadre, "瓦窑村", ()),
 ]
+# The demo cadres' own insurance: cadre1 already leads by example in the employee pension,
+# cadre2 pays the resident pension's lowest tier and has an upgrade to report.
+DEMO_CADRE_INSURANCE = {
+    "cadre1": {"insurance_status": InsuranceStatus.employee_flexible, "resident_tier": None},
+    "cadre2": {"insurance_status": InsuranceStatus.resident, "resident_tier": 200},
+}
 # The demo members work their township's villages: this share of the households there is theirs
 # to try; the rest, and every other township's, stay unassigned.
 ASSIGNED_SHARE = 0.3
@@ -91,7 +98,8 @@ def load_demo(session: Session, households: int = DEMO_HOUSEHOLDS, seed: int = 2
     township = regions["北城街道"].id
     worked = {v.id: members for v in villages if v.parent_id == township}
     generate_households(session, villages, households, seed, worked)
-    _link_cadre(session, users["cadre1"], regions["瓦窑村"])
+    for username, insurance in DEMO_CADRE_INSURANCE.items():
+        _link_cadre(session, users[username], regions["瓦窑村"], insurance)
     record_demo_visits(session, users["member1"], random.Random(seed))
     today = clock.today()
     this_month = Period.month(today.year, today.month)
@@ -252,18 +260,26 @@ def _person_row(household_id: int, person, today: date, now) -> dict:
     }
 
 
-def _link_cadre(session: Session, account: User, village: Region) -> None:
-    """The demo cadre's account points at a cadre's person record in their village."""
+def _link_cadre(
+    session: Session, account: User, village: Region, insurance: Mapping[str, object]
+) -> None:
+    """The demo cadre's account points at a working-age person of their village, not yet
+    anyone's own record, made a cadre with the given insurance."""
+    linked = select(User.person_id).where(col(User.person_id).is_not(None))
     query = (
         select(Person)
-        .join(Household, Household.id == Person.household_id)
-        .where(Household.village_id == village.id, Person.birth_date < date(1990, 1, 1))
+        .join(Household, col(Household.id) == Person.household_id)
+        .where(Household.village_id == village.id)
+        .where(col(Person.birth_date).between(date(1970, 1, 1), date(1990, 1, 1)))
+        .where(col(Person.id).not_in(linked))
         .order_by(Person.id)
     )
     person = session.exec(query).first()
     if person is None:
         return
-    person.is_cadre, person.name = True, account.display_name
+    person.is_cadre, person.name, person.stopped_since = True, account.display_name, None
+    for name, value in insurance.items():
+        setattr(person, name, value)
     account.person_id = person.id
     session.add_all([person, account])
     session.commit()

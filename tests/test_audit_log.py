@@ -102,7 +102,8 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_recorded(as_user, db, 
     event(db, "reveal_id_number", by="lee", reason="confirm_identity")
     event(db, "login")
     response = as_user("alice").get("/admin/audit/export.xlsx?action=reveal_id_number")
-    assert "attachment" in response.headers["content-disposition"]
+    plain = f"attachment; filename=audit-log-{clock.today()}.xlsx; filename*="
+    assert response.headers["content-disposition"].startswith(plain)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     header, *body = rows.to_python()
     assert len(header) == 6

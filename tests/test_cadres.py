@@ -46,6 +46,15 @@ def cai(db):
     return person
 
 
+@pytest.fixture
+def cai_in_the_employee_pension(db, cai):
+    """蔡书记 once the lead has confirmed their joining as a flexible worker."""
+    cai.insurance_status, cai.resident_tier = InsuranceStatus.employee_flexible, None
+    db.add(cai)
+    db.commit()
+    return cai
+
+
 def report(client, **data):
     data["csrf_token"] = csrf_token(client, "/")
     return client.post("/cadres/me/upgrade", data=data, follow_redirects=False)
@@ -62,6 +71,43 @@ def test_the_cadre_home_shows_their_own_record_and_a_way_to_work_it_out(db, as_u
     assert f'href="/calculator?person_id={cai.id}"' in page
     assert 'action="/cadres/me/upgrade"' in page
     assert client.get(f"/calculator?person_id={cai.id}").status_code == 200
+
+
+def test_a_cadre_sees_their_insurance_and_only_the_upgrades_open_to_it(db, as_user, cai):
+    page = as_user("cai").get("/").text
+    insured = page.split('id="own-insurance"')[1].split("</p>")[0]
+    assert 'data-status="resident"' in insured and "城乡居民养老保险" in insured
+    assert 'id="kind-join_flexible"' in page and 'id="kind-raise_tier"' in page
+    assert 'id="kind-join_resident"' not in page
+    tiers = page.split('id="f-tier"')[1].split("</select>")[0]
+    assert 'value="500"' in tiers and 'value="300"' not in tiers and 'value="200"' not in tiers
+
+
+def test_a_cadre_in_the_employee_pension_is_offered_no_upgrade(
+    db, as_user, cai_in_the_employee_pension
+):
+    page = as_user("cai").get("/").text
+    assert 'data-status="employee_flexible"' in page
+    assert 'id="no-upgrade"' in page
+    assert 'action="/cadres/me/upgrade"' not in page and 'id="kind-join_flexible"' not in page
+
+
+def test_an_upgrade_not_offered_is_refused_with_the_reason(
+    db, as_user, cai_in_the_employee_pension
+):
+    answer = report(as_user("cai"), kind="join_flexible", base_percent="60")
+    assert answer.status_code == 422
+    assert '<div class="alert error" role="alert" id="e-kind">您已参加职工养老保险。</div>' in (
+        answer.text
+    )
+    assert changes(db) == []
+
+
+def test_joining_the_resident_pension_already_paid_is_refused(db, as_user, cai):
+    answer = report(as_user("cai"), kind="join_resident", tier="500")
+    assert answer.status_code == 422
+    assert "您已参加城乡居民养老保险：请报告提高档次。" in answer.text.split('id="e-kind"')[1]
+    assert changes(db) == []
 
 
 def test_a_cadre_reports_joining_as_a_flexible_worker(db, as_user, cai):
@@ -122,6 +168,34 @@ def test_the_lead_confirms_a_cadres_report_marked_as_their_own(db, as_user, cai)
     assert 'data-status="confirmed"' in home
     line = home.split('id="village-cadres"')[1].split("</section>")[0]
     assert '<strong data-count="in_employee_pension">1</strong>' in line
+
+
+def test_the_village_cadres_link_on_changes_lists_the_cadres_changes(db, as_user, cai):
+    report(as_user("cai"), kind="raise_tier", tier="500")
+    flagged = someone(db, "瓦窑村", 101, is_cadre=True, insurance_status="resident")
+    villager = someone(db, "瓦窑村", 103, insurance_status="resident")
+    for person in (flagged, villager):
+        factories.raise_reported(db, person)
+    db.commit()
+    lead = as_user("lee")
+    assert 'id="cadres-changes" href="/changes?cadres=1"' in lead.get("/changes").text
+    page = lead.get("/changes?cadres=1").text
+    waiting = page.split('id="waiting-changes"')[1].split("</ul>")[0]
+    assert "蔡国华" in waiting and "村民101" in waiting and "村民103" not in waiting
+    kept = '<input type="hidden" name="cadres" value="1">'
+    assert waiting.count(kept) == 2 * 2  # each change's confirm and reject forms
+    assert 'id="cadres-changes" href="/changes?cadres=1" aria-current="page"' in page
+
+
+def test_a_decision_on_the_cadres_changes_returns_to_them(db, as_user, cai):
+    report(as_user("cai"), kind="raise_tier", tier="500")
+    (change,) = changes(db)
+    lead = as_user("lee")
+    data = {"csrf_token": csrf_token(lead, "/changes?cadres=1"), "page": "1", "cadres": "1"}
+    answer = lead.post(f"/changes/{change.id}/confirm", data=data, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/changes?cadres=1")
+    form = lead.get("/changes?cadres=1").text
+    assert "蔡国华" in form.split('id="decided-changes"')[1]
 
 
 @pytest.mark.parametrize(

@@ -359,6 +359,8 @@ def test_an_export_is_named_after_its_unit_year_and_table(as_user, db):
     assert answer.status_code == 200
     assert "spreadsheetml" in answer.headers["content-type"]
     assert "%E7%8E%89%E6%BA%AA%E5%B8%82-2024-" in answer.headers["content-disposition"]
+    plain = "attachment; filename=dashboard-530400-2024-children.xlsx; filename*="
+    assert answer.headers["content-disposition"].startswith(plain)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from app.domain.identifiers import parse_id_number
 from app.domain.people import age
 from app.models import (
     AuditEvent,
+    EnrolmentChange,
     Household,
     Person,
     PersonKeyGroup,
@@ -24,6 +25,7 @@ from app.models import (
     User,
 )
 from app.synthetic import Generator
+from tests.conftest import csrf_token, sign_in
 
 
 @pytest.fixture
@@ -49,10 +51,8 @@ def demo_db(db: Session) -> Session:
 
 def test_the_demo_has_the_documented_accounts_and_households(demo_db, client):
     usernames = set(demo_db.exec(select(User.username)))
-    assert usernames == {"admin", "lead1", "lead2", "member1", "member2", "cadre1"}
+    assert usernames == {"admin", "lead1", "lead2", "member1", "member2", "cadre1", "cadre2"}
     assert demo_db.exec(select(func.count()).select_from(Household)).one() == 120
-    from tests.conftest import sign_in
-
     assert sign_in(client, "member1", "vanguard-demo").status_code == 303
 
 
@@ -61,10 +61,39 @@ def test_most_demo_households_are_unassigned(demo_db):
     assert 0 < assigned < 120 * 0.3
 
 
-def test_the_demo_cadre_is_linked_to_their_own_person_record(demo_db):
-    cadre = demo_db.exec(select(User).where(User.username == "cadre1")).one()
+@pytest.mark.parametrize("username", ["cadre1", "cadre2"])
+def test_the_demo_cadres_are_linked_to_their_own_person_records(demo_db, username):
+    cadre = demo_db.exec(select(User).where(User.username == username)).one()
     own = demo_db.get(Person, cadre.person_id)
     assert own.is_cadre and own.name == cadre.display_name
+
+
+def test_the_first_demo_cadre_leads_by_example_with_nothing_left_to_report(demo_db, client):
+    sign_in(client, "cadre1", "vanguard-demo")
+    home = client.get("/").text
+    assert 'data-status="employee_flexible"' in home and 'id="no-upgrade"' in home
+    assert "以灵活就业人员身份参保" not in home.split('id="report-upgrade"')[1]
+
+
+def test_the_second_demo_cadre_reports_a_higher_tier_the_lead_confirms(demo_db, client):
+    sign_in(client, "cadre2", "vanguard-demo")
+    home = client.get("/").text
+    assert 'data-status="resident"' in home
+    assert 'id="kind-join_flexible"' in home and 'id="kind-raise_tier"' in home
+    token = csrf_token(client, "/")
+    data = {"kind": "raise_tier", "tier": "500", "csrf_token": token}
+    assert client.post("/cadres/me/upgrade", data=data, follow_redirects=False).status_code == 303
+    change = demo_db.exec(select(EnrolmentChange).where(EnrolmentChange.self_reported)).one()
+    assert (change.from_value, change.to_value, change.self_reported) == (200, 500, True)
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "lead1", "vanguard-demo")
+    assert f'id="change-{change.id}"' in client.get("/changes").text
+    token = csrf_token(client, "/changes")
+    client.post(f"/changes/{change.id}/confirm", data={"csrf_token": token})
+    own = demo_db.get(Person, change.person_id)
+    demo_db.refresh(own)
+    assert (own.insurance_status, own.resident_tier) == ("resident", 500)
 
 
 def test_half_of_the_first_members_households_were_visited(demo_db):

@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import event
 from sqlmodel import select
 
+from app.core import clock
 from app.domain.identifiers import mask_id_number
 from app.models import AuditEvent, RegionLevel
 from app.routes import files
@@ -247,7 +248,9 @@ def test_an_export_that_just_fits_an_excel_sheet_is_whole(as_user, homes, monkey
 # --- sent from a file ----------------------------------------------------------------------------
 
 
-def test_a_large_export_is_written_to_disk_and_sent_whole_in_pieces(as_user, registry, monkeypatch):
+def test_a_large_export_is_written_to_disk_and_sent_whole_in_pieces(
+    db, as_user, registry, monkeypatch
+):
     client = as_user("lee")
     in_memory = client.get("/households/export.csv")
     monkeypatch.setattr(exports, "SPOOL_BYTES", 100)
@@ -256,4 +259,6 @@ def test_a_large_export_is_written_to_disk_and_sent_whole_in_pieces(as_user, reg
     assert on_disk.content == in_memory.content
     assert on_disk.content.startswith("\ufeff姓名".encode())
     assert on_disk.headers["content-length"] == str(len(on_disk.content))
-    assert on_disk.headers["content-disposition"].startswith("attachment; filename=download.csv")
+    township = region_named(db, "北城街道")
+    plain = f"attachment; filename=households-unit{township.id}-{clock.today()}.csv; filename*="
+    assert on_disk.headers["content-disposition"].startswith(plain)

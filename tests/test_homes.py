@@ -31,6 +31,13 @@ def test_only_admins_see_the_admin_navigation(as_user):
     assert 'href="/account"' in page
 
 
+def test_the_admin_home_links_to_the_progress_reports(as_user):
+    client = as_user("alice")
+    home = client.get("/").text
+    assert '<a class="tile" href="/reports" id="progress-reports">工作通报</a>' in home
+    assert client.get("/reports").status_code == 200
+
+
 def test_the_admin_home_counts_targets_of_the_current_year(as_user, monkeypatch):
     from datetime import date
 

@@ -231,7 +231,9 @@ def test_large_files_run_in_the_background_with_progress(as_user, db, monkeypatc
 def test_the_template_downloads_with_every_column(as_user):
 
     response = as_user("lee").get("/imports/template.xlsx")
-    assert "attachment" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"].startswith(
+        "attachment; filename=import-template.xlsx; filename*="
+    )
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     header = sheet.to_python()[0]
     assert header[:3] == ["姓名", "身份证号", "联系电话"]

@@ -5,6 +5,7 @@ whatever happens later; the archive lists them; the API answers as api.md says."
 import io
 from datetime import datetime
 from types import SimpleNamespace
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
@@ -336,6 +337,21 @@ def test_a_published_report_is_drawn_as_one_pdf_page_and_one_image_and_kept(db, 
     assert image.format == "PNG" and image.text["Title"] == "红塔区社保服务先锋队工作通报"
     assert db.exec(select(ReportDocument)).all()  # drawn once, then kept
     assert client.get(f"/reports/{report.id}/report.png").content == png.content
+
+
+def test_the_pages_and_the_api_send_a_report_under_the_same_names(
+    db, client, api_token, as_user, hongta
+):
+    as_alice = api_token("alice")
+    body = {"region_id": hongta.county.id, "period_start": "2026-11-01", "period_end": "2026-11-30"}
+    made = client.post("/api/v1/reports", json={**body, "publish": True}, headers=as_alice).json()
+    from_api = client.get(made["pdf_url"], headers=as_alice).headers["content-disposition"]
+    assert from_api.startswith("inline; filename=report-530402-2026-11-monthly.pdf; filename*=")
+    assert quote("红塔区社保服务先锋队工作通报 2026年11月.pdf") in from_api
+    page = as_user("alice")
+    assert page.get(f"/reports/{made['id']}/report.pdf").headers["content-disposition"] == from_api
+    xlsx = page.get(f"/reports/{made['id']}/report.xlsx").headers["content-disposition"]
+    assert xlsx.startswith("attachment; filename=report-530402-2026-11-monthly.xlsx; filename*=")
 
 
 def test_the_drawing_speaks_the_readers_language_and_a_draft_has_none(

@@ -224,6 +224,9 @@ def test_the_figures_page_lists_each_units_figures_in_force_by_month(as_user):
 def test_the_template_has_the_columns_the_import_reads(as_user):
     answer = as_user("alice").get("/admin/statistics/template.xlsx")
     assert answer.status_code == 200
+    assert answer.headers["content-disposition"].startswith(
+        "attachment; filename=official-statistics-template.xlsx; filename*="
+    )
     book = load_workbook(io.BytesIO(answer.content))
     header = [cell.value for cell in book.worksheets[0][1]]
     assert header[:2] == ["地区", "月份"]

@@ -11,6 +11,7 @@ from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import AdminUser
 from app.domain.audit import ACTION_LABELS, compact
+from app.domain.downloads import plain_file_name
 from app.domain.validation import whole_number
 from app.routes.files import file_attachment
 from app.services import audit_log, exports
@@ -43,4 +44,6 @@ def export(request: Request, session: SessionDep, admin: AdminUser):
     written = audit_log.spreadsheet(session, filters, by=admin, _=_)
     if written is None:
         return RedirectResponse(f"/admin/audit?{request.url.query}", 303)
-    return file_attachment(written, f"审计日志-{clock.today().isoformat()}.xlsx")
+    today = clock.today().isoformat()
+    plain = plain_file_name("audit-log", today, suffix="xlsx")
+    return file_attachment(written, f"审计日志-{today}.xlsx", plain)

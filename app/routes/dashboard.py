@@ -13,6 +13,7 @@ from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import found_or_404, require_role
 from app.domain.codes import Role
+from app.domain.downloads import plain_file_name, unit_code
 from app.domain.targets import FIRST_YEAR, LAST_YEAR
 from app.domain.validation import whole_number
 from app.models import Region, User
@@ -70,4 +71,7 @@ def export(
     header, rows = dashboard.export_rows(data, _)
     content = WRITERS[format](header, iter(rows))
     dashboard.record_export(session, user, region, table, format)
-    return attachment(content, f"{region.name}-{chosen}-{_(data.title)}.{format}")
+    plain = plain_file_name(
+        "dashboard", unit_code(region.code, region.id), chosen, table, suffix=format
+    )
+    return attachment(content, f"{region.name}-{chosen}-{_(data.title)}.{format}", plain)

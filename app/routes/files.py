@@ -17,20 +17,20 @@ MEDIA_TYPES = {
 PIECE = 64 * 1024
 
 
-def attachment(content: bytes, filename: str, *, inline: bool = False) -> Response:
-    """A download with its (Chinese) file name encoded as RFC 6266 asks; ``inline`` files
+def attachment(content: bytes, filename: str, plain: str, *, inline: bool = False) -> Response:
+    """A download with its (Chinese) file name encoded as RFC 6266 asks, and its ``plain``
+    ASCII name (app.domain.downloads) for downloaders that read no other; ``inline`` files
     open in the browser (an image to keep or pass on, a PDF to print)."""
-    return Response(
-        content, media_type=_media_type(filename), headers=_headers(filename, inline=inline)
-    )
+    headers = _headers(filename, plain, inline=inline)
+    return Response(content, media_type=_media_type(filename), headers=headers)
 
 
-def file_attachment(file: IO[bytes], filename: str) -> StreamingResponse:
+def file_attachment(file: IO[bytes], filename: str, plain: str) -> StreamingResponse:
     """A download sent from an open (temporary) file piece by piece, so that a large one never
     sits in memory whole; the file is closed once sent."""
     size = file.seek(0, os.SEEK_END)
     file.seek(0)
-    headers = {**_headers(filename, inline=False), "Content-Length": str(size)}
+    headers = {**_headers(filename, plain, inline=False), "Content-Length": str(size)}
     return StreamingResponse(_pieces(file), media_type=_media_type(filename), headers=headers)
 
 
@@ -44,8 +44,7 @@ def _media_type(filename: str) -> str:
     return MEDIA_TYPES[filename.rsplit(".", 1)[-1]]
 
 
-def _headers(filename: str, *, inline: bool) -> dict[str, str]:
-    suffix = filename.rsplit(".", 1)[-1]
+def _headers(filename: str, plain: str, *, inline: bool) -> dict[str, str]:
     how = "inline" if inline else "attachment"
-    disposition = f"{how}; filename=download.{suffix}; filename*=UTF-8''{quote(filename)}"
+    disposition = f"{how}; filename={plain}; filename*=UTF-8''{quote(filename)}"
     return {"Content-Disposition": disposition, "Cache-Control": "no-store"}

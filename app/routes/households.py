@@ -12,10 +12,11 @@ from app.core.routing import Router
 from app.core.templating import render
 from app.deps import CurrentUser, found_or_404, require_role
 from app.domain.codes import Role
+from app.domain.downloads import plain_file_name, unit_code
 from app.domain.imports import template_headers
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid, whole_number
-from app.models import Household, User
+from app.models import Household, Region, User
 from app.routes.files import file_attachment
 from app.services import exports, households, regions, scope, visit_views
 
@@ -62,7 +63,10 @@ def export(request: Request, session: SessionDep, user: Registrar, suffix: str, 
         return RedirectResponse(f"/households?{urlencode([*kept, TOO_LONG_FOR_XLSX])}", 303)
     rows = exports.rows(session, user, filters, today, full == "1")
     written = exports.to_file(exports.WRITERS[suffix], template_headers(), rows)
-    return file_attachment(written, f"住户名单-{today.isoformat()}.{suffix}")
+    region = session.get(Region, user.region_id)
+    unit = unit_code(region.code, region.id)
+    plain = plain_file_name("households", unit, today.isoformat(), suffix=suffix)
+    return file_attachment(written, f"住户名单-{today.isoformat()}.{suffix}", plain)
 
 
 def _form_page(request, session, user, form, household=None, errors=None, conflict=False):

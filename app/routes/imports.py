@@ -19,6 +19,7 @@ from app.core.routing import Router
 from app.core.templating import render
 from app.deps import found_or_404, require_role
 from app.domain.codes import Role
+from app.domain.downloads import plain_file_name
 from app.domain.imports import MAX_BYTES, UnreadableFile
 from app.domain.validation import Invalid
 from app.models import ImportJob, ImportReview, User
@@ -56,7 +57,8 @@ def import_page(request: Request, session: SessionDep, user: Importer):
 
 @router.get("/template.xlsx")
 def template(user: Importer):
-    return attachment(exports.import_template(), "导入模板.xlsx")
+    plain = plain_file_name("import-template", suffix="xlsx")
+    return attachment(exports.import_template(), "导入模板.xlsx", plain)
 
 
 @router.post("")

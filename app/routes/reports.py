@@ -127,14 +127,13 @@ def document(request: Request, session: SessionDep, user: Reader, report: Readab
     if report.status != ReportStatus.published or format not in ("png", "pdf", "xlsx"):
         raise HTTPException(404)
     locale = request_locale(request)
-    _ = gettext_for(locale)
-    name = f"{_(report_views.title(session, report))} {report_views.period_name(report, locale)}"
+    names = report_views.file_names(session, report, format, locale)
     if format == "xlsx":
-        header, rows = report_views.export(report, _)
+        header, rows = report_views.export(report, gettext_for(locale))
         reports.record_export(session, user, report)
-        return attachment(exports.as_xlsx(header, iter(rows)), f"{name}.xlsx")
+        return attachment(exports.as_xlsx(header, iter(rows)), *names)
     try:
         content = report_views.document(session, report, format, locale)
     except report_documents.CannotDraw as problem:
         raise HTTPException(503, problem.message) from None
-    return attachment(content, f"{name}.{format}", inline=True)
+    return attachment(content, *names, inline=True)

@@ -12,6 +12,7 @@ from app.core.db import SessionDep
 from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser
+from app.domain.downloads import plain_file_name
 from app.domain.imports import MAX_BYTES, UnreadableFile
 from app.domain.targets import year_asked
 from app.routes.files import attachment
@@ -50,7 +51,8 @@ def figures_page(request: Request, session: SessionDep, admin: AdminUser, year: 
 
 @router.get("/template.xlsx")
 def template(admin: AdminUser):
-    return attachment(statistics.template(), "官方统计数据模板.xlsx")
+    plain = plain_file_name("official-statistics-template", suffix="xlsx")
+    return attachment(statistics.template(), "官方统计数据模板.xlsx", plain)
 
 
 def _import_page(request: Request, report=None, upload_error=None):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, case, or_, true, update
+from sqlalchemy import ColumnElement, and_, case, or_, true, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from app.core import clock
 from app.core.i18n import N_, Message
 from app.domain.codes import ChangeStatus, InsuranceStatus, OutcomeCode
+from app.domain.enrolment import EMPLOYEE_PENSION, SELF_REPORTS, higher_tiers, upgrade_refusal
 from app.domain.paging import page_within
 from app.domain.validation import Invalid, whole_number, within
 from app.domain.visits import BASE_PERCENT
@@ -27,13 +28,6 @@ from app.services.accounts import cadre_accounts
 from app.services.parameters import tiers_on_offer
 from app.services.scope import sees_every_household, visible_households
 
-EMPLOYEE_PENSION = (
-    InsuranceStatus.employee_enterprise,
-    InsuranceStatus.employee_flexible,
-    InsuranceStatus.employee_institution,
-)
-# What a cadre may report about themselves, the plan's measure (the employee pension) first.
-SELF_REPORTS = (OutcomeCode.join_flexible, OutcomeCode.raise_tier, OutcomeCode.join_resident)
 RECENT_DECISIONS = 50  # decided changes listed under the ones waiting
 PAGE_SIZE = 50  # changes waiting for a decision listed per page
 NOTE_LENGTH = 200
@@ -74,12 +68,16 @@ class ChangeReview:
     decided: list[ChangeRow]
 
 
-def changes_to_review(session: Session, user: User, page: int = 1) -> ChangeReview:
-    """The changes of people the user may see. A city has tens of thousands waiting: they are
-    counted in SQL and listed a page at a time, and only the rows shown are read with their
-    person, household and village."""
+def changes_to_review(
+    session: Session, user: User, page: int = 1, *, cadres_only: bool = False
+) -> ChangeReview:
+    """The changes of people the user may see, with ``cadres_only`` those of village cadres.
+    A city has tens of thousands waiting: they are counted in SQL and listed a page at a time,
+    and only the rows shown are read with their person, household and village."""
     seen = _changes_seen_by(session, user)
-    every = sees_every_household(user)
+    if cadres_only:
+        seen = and_(seen, _changes_of_cadres(session))
+    every = sees_every_household(user) and not cadres_only
     waiting = col(EnrolmentChange.status) == ChangeStatus.reported
     total = session.exec(
         select(func.count()).select_from(EnrolmentChange).where(waiting, seen)
@@ -128,6 +126,14 @@ def _changes_seen_by(session: Session, user: User) -> ColumnElement[bool]:
         .where(visible_households(session, user))
     )
     return col(EnrolmentChange.person_id).in_(people)
+
+
+def _changes_of_cadres(session: Session) -> ColumnElement[bool]:
+    """A condition on EnrolmentChange rows: the changes of the people counted as cadres (see
+    cadre_counts), flagged as one or the record of a cadre's account."""
+    flagged = select(Person.id).where(col(Person.is_cadre) == True)  # noqa: E712
+    person = col(EnrolmentChange.person_id)
+    return or_(person.in_(flagged), person.in_(cadre_accounts(session)))
 
 
 def _rows(
@@ -277,14 +283,14 @@ def check_upgrade(
     to_value = None
     if kind is None:
         errors["kind"] = N_("Choose what you did.")
-    elif status in EMPLOYEE_PENSION:
-        errors["kind"] = N_("You are already in the employee pension.")
+    elif refusal := upgrade_refusal(kind, status, tier, menu):
+        errors["kind"] = refusal
     elif kind == OutcomeCode.join_flexible:
         to_value = whole_number(form.base_percent)
         if to_value not in BASE_PERCENT:
             errors["base_percent"] = N_("Choose a base from 60 to 300 percent of the average wage.")
     else:
-        to_value = _resident_tier(errors, kind, form.tier, status, tier, menu)
+        to_value = _resident_tier(errors, form.tier, status, tier, menu)
     effective_on = _effective_on(errors, form.effective_on, today)
     if errors:
         raise Invalid(errors)
@@ -292,15 +298,11 @@ def check_upgrade(
     return Upgrade(kind, from_value, to_value, effective_on)
 
 
-def _resident_tier(errors, kind, typed: str, status, tier: int | None, menu) -> int | None:
-    if kind == OutcomeCode.raise_tier and status != InsuranceStatus.resident:
-        errors["kind"] = N_("Only a resident pension's tier can be raised: report joining it.")
-    elif kind == OutcomeCode.join_resident and status == InsuranceStatus.resident:
-        errors["kind"] = N_("You already pay the resident pension: report a higher tier.")
+def _resident_tier(errors, typed: str, status, tier: int | None, menu) -> int | None:
     chosen = whole_number(typed, 100_000)
     if chosen not in menu:
         errors["tier"] = N_("Choose a tier from the list.")
-    elif kind == OutcomeCode.raise_tier and tier is not None and chosen <= tier:
+    elif chosen not in higher_tiers(status, tier, menu):
         errors["tier"] = N_("The new tier must be higher than the current one.")
     return chosen
 

@@ -6,7 +6,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.core import clock
-from app.models import Region, RegionLevel, Role, User
+from app.domain.enrolment import higher_tiers, upgrades_open_to
+from app.models import Person, Region, RegionLevel, Role, User
 from app.services import accounts, enrolment, regions, targets
 from app.services.parameters import tiers_on_offer
 
@@ -37,11 +38,20 @@ def _cadre_home(session: Session, user: User) -> dict[str, Any]:
     return {
         "own_person": person,
         "own_changes": enrolment.changes_of(session, person) if person else [],
-        "self_reports": enrolment.SELF_REPORTS,
-        "tiers": tiers_on_offer(session),
+        **(_upgrade_choices(session, person) if person else {}),
         "upgrade": enrolment.UpgradeForm(effective_on=clock.today().isoformat()),
         "errors": {},
         "village_cadres": enrolment.cadre_counts(session, user.region_id),
+    }
+
+
+def _upgrade_choices(session: Session, person: Person) -> dict[str, Any]:
+    """The upgrades open to the cadre from their current insurance, and the tiers to choose."""
+    menu = tiers_on_offer(session)
+    status, tier = person.insurance_status, person.resident_tier
+    return {
+        "self_reports": upgrades_open_to(status, tier, menu),
+        "tiers": higher_tiers(status, tier, menu),
     }
 
 

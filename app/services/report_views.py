@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.core import clock, i18n
 from app.core.i18n import N_, Gettext, Message
 from app.domain.codes import Metric, ReportStatus
+from app.domain.downloads import plain_file_name, unit_code
 from app.domain.metrics import Period
 from app.domain.reports import QUALITY_LABELS, Mark, Quality
 from app.models import Region, Report, ReportDocument
@@ -62,6 +63,18 @@ def previous_period(session: Session, report: Report, locale: str) -> str | None
 
 def title(session: Session, report: Report) -> Message:
     return Message(TITLE, {"region": session.get(Region, report.region_id).name})
+
+
+def file_names(session: Session, report: Report, format: str, locale: str) -> tuple[str, str]:
+    """The report's file name in the reader's language and its plain twin (the unit's code, the
+    period and whether it is a month's or a year's), the same from the pages and the API."""
+    _ = i18n.gettext_for(locale)
+    region = session.get(Region, report.region_id)
+    period = period_of(report)
+    shown = f"{_(title(session, report))} {period_name(report, locale)}.{format}"
+    kind = "yearly" if period.is_year else "monthly"
+    unit = unit_code(region.code, region.id)
+    return shown, plain_file_name("report", unit, period.name, kind, suffix=format)
 
 
 @dataclass(frozen=True)

@@ -153,4 +153,5 @@ def report_document(
         content = report_views.document(session, report, format, locale)
     except report_documents.CannotDraw as problem:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, problem.message) from None
-    return attachment(content, f"report-{report.id}.{format}", inline=True)
+    names = report_views.file_names(session, report, format, locale)
+    return attachment(content, *names, inline=True)
