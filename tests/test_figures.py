@@ -7,8 +7,10 @@ import pytest
 from sqlmodel import select
 
 from app.core import clock
+from app.core.i18n import gettext_for
 from app.domain.codes import ChangeStatus, OutcomeCode
 from app.domain.visits import StepForm
+from app.labels import WORK_FIGURES
 from app.models import EnrolmentChange, Team
 from app.services import enrolment
 from tests.factories import (
@@ -26,6 +28,7 @@ from tests.factories import (
 # What the scenario below adds up to, figure by figure.
 EXPECTED = {
     "households": 3,
+    "households_assigned": 3,
     "eligible_people": 4,  # 王芳, 李强, 蔡国华, 张伟: not the grandmother (pension) or the child
     "people_contacted": 3,  # 王芳, 张伟 and the grandmother, who is not eligible
     "three_ones_complete": 1,  # 王芳
@@ -102,6 +105,25 @@ def on_dashboard(client, year: int) -> dict[str, int]:
     return shown(page.split('id="work"')[1].split("</section>")[0])
 
 
+def in_teams_table(client, year: int, team: Team) -> dict[str, int]:
+    """The team's line of the dashboard's teams table, read by the figures' labels."""
+    page = client.get(f"/dashboard?year={year}").text
+    table = page.split('id="teams-table"')[1].split("</table>")[0]
+    headings = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
+    line = next(r for r in table.split("<tr")[1:] if 'class="total"' in r and team.name in r)
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", line, re.S)
+    ]
+    zh = gettext_for("zh_CN")
+    by_label = {zh(figure.label): key for key, figure in WORK_FIGURES.items()}
+    return {
+        by_label[heading]: int(cell)
+        for heading, cell in zip(headings, cells, strict=True)
+        if heading in by_label
+    }
+
+
 def on_team_page(client, team: Team) -> dict[str, int]:
     page = client.get("/team").text
     return shown(page.split(f'data-team-id="{team.id}"')[1].split("</details>")[0])
@@ -149,13 +171,20 @@ def test_every_page_the_api_and_the_reports_give_each_figure_the_same_value(
     lee = as_user("lee")
     sources |= {
         "dashboard": on_dashboard(lee, year),
+        "dashboard's teams table": in_teams_table(lee, year, first_team),
         "/team": on_team_page(lee, first_team),
         "/cadres": on_cadres_page(lee),
     }
     for figure, expected in EXPECTED.items():
         found = {name: values[figure] for name, values in sources.items() if figure in values}
         assert found == dict.fromkeys(found, expected), figure
-    shared = {"dashboard": len(EXPECTED), "/team": 5, "/cadres": 2, "api": len(EXPECTED)}
+    shared = {
+        "dashboard": len(EXPECTED),
+        "dashboard's teams table": 7,
+        "/team": 5,
+        "/cadres": 2,
+        "api": len(EXPECTED),
+    }
     for name, count in shared.items():
         assert len(set(sources[name]) & set(EXPECTED)) == count, f"{name} shows its figures"
 
