@@ -84,15 +84,22 @@ def _on_any_plan_list(today: date):
     return or_(*(plan_list_condition(plan_list, today) for plan_list in PlanList))
 
 
+def _spoken_to(*when: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether the Person row in the query was spoken to on a visit that reached them (and
+    meets ``when``)."""
+    return exists().where(
+        VisitPerson.person_id == Person.id,
+        col(Visit.id) == VisitPerson.visit_id,
+        col(Visit.reached).is_(True),
+        *when,
+    )
+
+
 def three_ones_conditions() -> dict[str, ColumnElement[bool]]:
     """Whether the Person row in the query has done each of the three ones (keys as
     labels.THREE_ONES), as SQL, so lists of thousands are counted and filtered in the database
     (the pure twin: app.domain.visits.progress, as services.visits.people_progress reads it)."""
-    contact = exists().where(
-        VisitPerson.person_id == Person.id,
-        col(Visit.id) == VisitPerson.visit_id,
-        col(Visit.reached).is_(True),
-    )
+    contact = _spoken_to()
 
     def given(kind: StepKind) -> ColumnElement[bool]:
         return exists().where(VisitStep.person_id == Person.id, VisitStep.kind == kind)
@@ -314,13 +321,7 @@ def _count_people(session: Session, loads: dict[int, MemberLoad], assigned, toda
     eligible = eligible_condition(today)
     done = three_ones_conditions()
     year_start, year_end = clock.days(date(today.year, 1, 1), date(today.year, 12, 31))
-    contacted = exists().where(
-        VisitPerson.person_id == Person.id,
-        col(Visit.id) == VisitPerson.visit_id,
-        col(Visit.reached).is_(True),
-        col(Visit.occurred_at) >= year_start,
-        col(Visit.occurred_at) < year_end,
-    )
+    contacted = _spoken_to(col(Visit.occurred_at) >= year_start, col(Visit.occurred_at) < year_end)
     on_list = (
         (plan_list, case((plan_list_condition(plan_list, today), Household.id)))
         for plan_list in PlanList
