@@ -1,5 +1,6 @@
 """How code values are named on screen (msgids, translated when shown). A glossary, too."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -153,6 +154,87 @@ WHY_INCOMPLETE = {
     "not_met": N_("Household visited, not spoken to yet"),
     "no_calculation": N_("Contacted, no calculation yet"),
     "no_leaflet": N_("No leaflet yet"),
+}
+
+
+@dataclass(frozen=True)
+class WorkFigure:
+    """A figure of the teams' work: its one label, and the short note (说明) shown beside it,
+    as docs/figures.md defines it."""
+
+    label: str
+    note: str
+
+
+# Every figure the dashboard, /team, /cadres, the metrics API and the reports share, keyed by
+# its name in app.domain.metrics.WorkMetrics (the cadres': app.services.enrolment.UnitCadres).
+WORK_FIGURES = {
+    "households": WorkFigure(
+        N_("Households"),
+        N_("Households in the unit's villages today; for a team or member, the ones they hold."),
+    ),
+    "households_assigned": WorkFigure(
+        N_("Households assigned"), N_("Households a member is assigned to today.")
+    ),
+    "eligible_people": WorkFigure(
+        N_("Eligible people"),
+        N_(
+            "The people the three ones are due for (应做): aged 16 to the statutory retirement "
+            "age, not drawing a pension, not a full-time student, as the registry says at the "
+            "period's end (today for the current year)."
+        ),
+    ),
+    "people_contacted": WorkFigure(
+        N_("People contacted"),
+        N_(
+            "Different people spoken to, in person or by phone, on visits that reached them in "
+            "the period, whether or not the three ones are due for them; someone contacted "
+            "twice counts once. As the members recorded it."
+        ),
+    ),
+    "three_ones_complete": WorkFigure(
+        N_("All three ones"),
+        N_(
+            "Eligible people with all three ones done (contacted, a calculation, a leaflet) on "
+            "visits up to the period's end, whenever they were done. As the members recorded it."
+        ),
+    ),
+    "enrolment_changes_confirmed": WorkFigure(
+        N_("Changes confirmed"),
+        N_(
+            "Enrolment changes a lead confirmed in the period, on the day confirmed; changes "
+            "reported but not yet confirmed do not count."
+        ),
+    ),
+    "follow_ups_overdue": WorkFigure(
+        N_("Follow-ups overdue"),
+        N_("Households whose follow-up date, set on their latest visit, is before today."),
+    ),
+    "cadres": WorkFigure(
+        N_("Village cadres"),
+        N_("People marked as village cadres, and the records linked to cadre accounts, today."),
+    ),
+    "cadres_in_employee_pension": WorkFigure(
+        N_("Cadres in the employee pension"),
+        N_(
+            "Village cadres whose record says they are in the employee pension today, however "
+            "and whenever they joined (a confirmed change updates the record)."
+        ),
+    ),
+    "cadres_upgraded": WorkFigure(
+        N_("Cadres who joined in the period"),
+        N_(
+            "Village cadres whose joining the employee pension as a flexible worker was "
+            "confirmed in the period."
+        ),
+    ),
+    "cadres_raised_tier": WorkFigure(
+        N_("Raised their resident tier"),
+        N_(
+            "Village cadres with a confirmed raise of their resident tier at any time, counted "
+            "apart: the plan measures the employee pension."
+        ),
+    ),
 }
 
 # The figures the social insurance system reports (app.domain.statistics.FigureKind).

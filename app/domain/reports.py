@@ -164,6 +164,7 @@ class WorkCounts:
     follow_ups_on_time: int
     households_worked: int
     changes_confirmed: int
+    people_contacted: int  # shown beside the others, ranks nothing
 
     def quality(self) -> dict[Quality, Decimal | None]:
         return {

@@ -23,9 +23,11 @@ Cadre = Annotated[User, Depends(require_role(Role.cadre))]
 
 @router.get("")
 def cadre_counts_page(request: Request, session: SessionDep, user: Overseer):
+    villages = enrolment.cadre_counts(session, user.region_id)
     context = {
         "region": session.get(Region, user.region_id),
-        "village_cadres": enrolment.cadre_counts(session, user.region_id),
+        "village_cadres": villages,
+        "cadres": enrolment.unit_cadres(villages),
     }
     return render(request, "cadres/list.html", context)
 

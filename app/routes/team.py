@@ -91,6 +91,7 @@ def team_context(
         },
         "members": members,
         "errors": errors or {},
+        "year": clock.today().year,
     }
 
 

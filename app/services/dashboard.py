@@ -25,6 +25,7 @@ from app.services import (
     accounts,
     assignments,
     audit,
+    enrolment,
     regions,
     scope,
     statistics,
@@ -267,21 +268,21 @@ def _as_percent(of: Callable[[Any], Any]) -> Callable[[Any], Decimal | None]:
     return value
 
 
-# The work every work table shows: (heading, WorkMetrics field).
+# The work every work table shows (WorkMetrics fields, under their labels.WORK_FIGURES label).
 WORK_FIELDS = (
-    (N_("Households"), "households"),
-    (N_("Households assigned"), "households_assigned"),
-    (N_("Eligible people"), "eligible_people"),
-    (N_("People contacted"), "people_contacted"),
-    (N_("All three ones"), "three_ones_complete"),
-    (N_("Changes confirmed"), "enrolment_changes_confirmed"),
-    (N_("Follow-ups overdue"), "follow_ups_overdue"),
+    "households",
+    "households_assigned",
+    "eligible_people",
+    "people_contacted",
+    "three_ones_complete",
+    "enrolment_changes_confirmed",
+    "follow_ups_overdue",
 )
 
 
 def work_columns(of: Callable[[Any], WorkMetrics | None]) -> list[Column]:
     """The work a row's ``of`` gives (None: no work counted then), in shared columns."""
-    columns = [Column(heading, _work(name, of)) for heading, name in WORK_FIELDS]
+    columns = [Column(labels.WORK_FIGURES[name].label, _work(name, of)) for name in WORK_FIELDS]
     rate = Column(N_("Three ones (%)"), _as_percent(_work("three_ones_rate", of)), Kind.percent)
     columns.insert(5, rate)
     return columns
@@ -440,7 +441,8 @@ class Dashboard:
     ancestors: list[Region]
     gauges: list[Gauge]
     work: WorkMetrics | None  # None: a year before the teams' work was counted
-    work_bars: dict[str, charts.ProgressBar]
+    three_ones_bar: charts.ProgressBar | None
+    cadres: enrolment.UnitCadres
     tables: dict[Table, DataTable]
     contacts_chart: charts.Chart | None
     members_chart: charts.Chart | None  # members in work, where official figures have them
@@ -494,20 +496,12 @@ def dashboard(session: Session, user: User, region: Region, year: int, today: da
         ancestors=ancestors(session, user, region),
         gauges=found,
         work=work,
-        work_bars=_work_bars(work) if work else {},
+        three_ones_bar=charts.progress_bar(work.three_ones_rate) if work else None,
+        cadres=enrolment.region_cadres(session, region.id),
         tables=tables,
         contacts_chart=_contacts_chart(year, trend.rows),
         members_chart=_members_chart(year, trend.rows, found),
     )
-
-
-def _work_bars(work: WorkMetrics) -> dict[str, charts.ProgressBar]:
-    """How far the eligible people are: contacted, and with all three ones."""
-    contacted = metrics.rate(work.people_contacted, work.eligible_people)
-    return {
-        "contacted": charts.progress_bar(contacted),
-        "three_ones": charts.progress_bar(work.three_ones_rate),
-    }
 
 
 def _twelve_months(year: int, values: dict[date, Any]) -> list[tuple[str, Any]]:

@@ -424,6 +424,27 @@ def cadre_counts(session: Session, region_id: int) -> list[VillageCadres]:
     return [VillageCadres(v, *counts.get(v.id, ())) for v in villages]
 
 
+@dataclass(frozen=True)
+class UnitCadres:
+    """A unit's cadres (its villages' together): the figures docs/figures.md defines."""
+
+    cadres: int
+    in_employee_pension: int
+    raised_tier: int
+
+
+def unit_cadres(villages: list[VillageCadres]) -> UnitCadres:
+    return UnitCadres(
+        sum(line.cadres for line in villages),
+        sum(line.in_employee_pension for line in villages),
+        sum(line.raised_tier for line in villages),
+    )
+
+
+def region_cadres(session: Session, region_id: int) -> UnitCadres:
+    return unit_cadres(cadre_counts(session, region_id))
+
+
 def confirmed_changes(
     session: Session, region_ids: Collection[int] | None, year: int
 ) -> dict[OutcomeCode, int]:

@@ -14,6 +14,7 @@ from app.domain.codes import Metric, ReportStatus
 from app.domain.downloads import plain_file_name, unit_code
 from app.domain.metrics import Period
 from app.domain.reports import QUALITY_LABELS, Mark, Quality
+from app.labels import WORK_FIGURES
 from app.models import Region, Report, ReportDocument
 from app.services import dashboard, report_documents
 from app.services.dashboard import Column, DataTable, Kind
@@ -37,13 +38,15 @@ METHOD = (
     ),
     N_("Demonstration townships are ranked among themselves. A dash: no figure to rank by."),
 )
+# The counts behind the measures: the shared figures under their one label (labels.py).
 COUNTS = (
-    (N_("Eligible people"), "eligible_people"),
-    (N_("All three ones"), "three_ones_complete"),
+    (WORK_FIGURES["eligible_people"].label, "eligible_people"),
+    (WORK_FIGURES["people_contacted"].label, "people_contacted"),
+    (WORK_FIGURES["three_ones_complete"].label, "three_ones_complete"),
     (N_("Follow-ups due"), "follow_ups_due"),
     (N_("Follow-ups done on time"), "follow_ups_on_time"),
     (N_("Households worked"), "households_worked"),
-    (N_("Changes confirmed"), "changes_confirmed"),
+    (WORK_FIGURES["enrolment_changes_confirmed"].label, "changes_confirmed"),
 )
 
 
@@ -155,7 +158,8 @@ def columns(report: Report) -> list[Column]:
         ),
     ]
     found += [
-        Column(heading, lambda row, name=name: row["counts"][name], Kind.count, on_page=False)
+        # .get: a report computed before people_contacted was kept has no such count
+        Column(heading, lambda row, name=name: row["counts"].get(name), Kind.count, on_page=False)
         for heading, name in COUNTS
     ]
     return found

@@ -254,6 +254,7 @@ def _figures(
         follow_ups_on_time=on_time,
         households_worked=_households_worked(session, households, period),
         changes_confirmed=work.enrolment_changes_confirmed,
+        people_contacted=work.people_contacted,
     )
     figures = UnitFigures(
         key=unit.key,

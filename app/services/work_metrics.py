@@ -91,6 +91,7 @@ from app.models import (
 from app.models.work_summary import WATERMARKS
 from app.services import regions
 from app.services.accounts import cadre_accounts
+from app.services.enrolment import UnitCadres, region_cadres
 from app.services.statistics import standings_for
 from app.services.visits import contact_facts
 
@@ -145,6 +146,7 @@ class UnitMetrics:
     year: int
     standings: list[Standing]
     work: WorkMetrics
+    cadres: UnitCadres
     children: list["UnitMetrics"] = field(default_factory=list)
 
 
@@ -153,10 +155,18 @@ def year_metrics(session: Session, region: Region, year: int, today: date) -> Un
     period = Period.year(year)
     work = region_work(session, region, period, today)
     children = [
-        UnitMetrics(child, year, standings_for(session, child, year), child_work)
+        UnitMetrics(
+            child,
+            year,
+            standings_for(session, child, year),
+            child_work,
+            region_cadres(session, child.id),
+        )
         for child, child_work in children_work(session, region, period, today)
     ]
-    return UnitMetrics(region, year, standings_for(session, region, year), work, children)
+    standings = standings_for(session, region, year)
+    cadres = region_cadres(session, region.id)
+    return UnitMetrics(region, year, standings, work, cadres, children)
 
 
 def _villages_of(session: Session, units: list[Region]) -> dict[int, list[int]]:

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, reduce
 from itertools import groupby
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
 
+from app.core import clock
 from app.domain.codes import NotReachedReason, StepKind
 from app.domain.paging import page_within
 from app.domain.people import PlanList
@@ -82,15 +84,22 @@ def _on_any_plan_list(today: date):
     return or_(*(plan_list_condition(plan_list, today) for plan_list in PlanList))
 
 
+def _spoken_to(*when: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether the Person row in the query was spoken to on a visit that reached them (and
+    meets ``when``)."""
+    return exists().where(
+        VisitPerson.person_id == Person.id,
+        col(Visit.id) == VisitPerson.visit_id,
+        col(Visit.reached).is_(True),
+        *when,
+    )
+
+
 def three_ones_conditions() -> dict[str, ColumnElement[bool]]:
     """Whether the Person row in the query has done each of the three ones (keys as
     labels.THREE_ONES), as SQL, so lists of thousands are counted and filtered in the database
     (the pure twin: app.domain.visits.progress, as services.visits.people_progress reads it)."""
-    contact = exists().where(
-        VisitPerson.person_id == Person.id,
-        col(Visit.id) == VisitPerson.visit_id,
-        col(Visit.reached).is_(True),
-    )
+    contact = _spoken_to()
 
     def given(kind: StepKind) -> ColumnElement[bool]:
         return exists().where(VisitStep.person_id == Person.id, VisitStep.kind == kind)
@@ -217,8 +226,10 @@ class MemberLoad:
     households: int = 0
     people: int = 0
     plan_lists: dict[PlanList, int] = field(default_factory=lambda: dict.fromkeys(PlanList, 0))
-    eligible: int = 0  # people the three ones apply to
-    contacted: int = 0  # eligible people spoken to on a visit that reached them
+    # The shared figures for the year so far, as docs/figures.md defines them (the SQL twins
+    # of app.domain.metrics.work_metrics, which tests/test_figures.py holds them to).
+    eligible: int = 0  # people the three ones are due for today
+    contacted: int = 0  # people spoken to this year on a visit that reached them
     complete: int = 0  # eligible people with all three ones
     outcomes: Counter[str] = field(default_factory=Counter)  # people by their latest outcome
     overdue: int = 0  # households whose follow-up day has passed
@@ -234,6 +245,26 @@ class TeamView:
     team: Team
     members: list[MemberLoad]
     unassigned: int
+
+    @property
+    def total(self) -> "TeamWork":
+        """The team's figures: its members' households together (none is held by two)."""
+        return TeamWork(
+            *(sum(getattr(load, name) for load in self.members) for name in TeamWork.FIGURES)
+        )
+
+
+@dataclass(frozen=True)
+class TeamWork:
+    """A team's shared figures for the year so far (MemberLoad's, summed)."""
+
+    FIGURES: ClassVar = ("households", "eligible", "contacted", "complete", "overdue")
+
+    households: int
+    eligible: int
+    contacted: int
+    complete: int
+    overdue: int
 
 
 def team_views(
@@ -285,9 +316,12 @@ def _households(assigned, today: date):
 
 
 def _count_people(session: Session, loads: dict[int, MemberLoad], assigned, today: date) -> None:
-    """People, plan-list households and the three ones per member, in one grouped query."""
+    """People, plan-list households, the three ones and the people contacted this year per
+    member, in one grouped query."""
     eligible = eligible_condition(today)
     done = three_ones_conditions()
+    year_start, year_end = clock.days(date(today.year, 1, 1), date(today.year, 12, 31))
+    contacted = _spoken_to(col(Visit.occurred_at) >= year_start, col(Visit.occurred_at) < year_end)
     on_list = (
         (plan_list, case((plan_list_condition(plan_list, today), Household.id)))
         for plan_list in PlanList
@@ -298,7 +332,7 @@ def _count_people(session: Session, loads: dict[int, MemberLoad], assigned, toda
             Household.assignee_id,
             func.count().label("people"),
             _counted(eligible).label("eligible"),
-            _counted(and_(eligible, done["contact"])).label("contacted"),
+            _counted(contacted).label("contacted"),
             _counted(and_(eligible, *done.values())).label("complete"),
             *plan_lists,
         )

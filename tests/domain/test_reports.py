@@ -103,8 +103,8 @@ def test_demonstration_townships_are_ranked_apart_after_the_others():
 
 
 def test_raw_counts_alone_never_rank_a_unit():
-    many = WorkCounts(1000, 500, 0, 0, 400, 8)
-    few = WorkCounts(10, 9, 0, 0, 5, 1)
+    many = WorkCounts(1000, 500, 0, 0, 400, 8, 600)
+    few = WorkCounts(10, 9, 0, 0, 5, 1, 10)
     rows = rank_units(
         [
             UnitFigures("many", "many", quality=many.quality()),

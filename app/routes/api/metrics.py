@@ -13,7 +13,7 @@ from app.core.db import SessionDep
 from app.core.i18n import Gettext
 from app.deps import api_role, found_or_404
 from app.domain.codes import Metric, OutcomeCode, Role
-from app.domain.metrics import WORK_SINCE, Standing, WorkMetrics
+from app.domain.metrics import WORK_SINCE, Standing
 from app.domain.targets import LAST_YEAR, as_number
 from app.models import User
 from app.routes.api.errors import UNPROCESSABLE, LocalisedErrors, api_gettext
@@ -28,7 +28,8 @@ Number = int | float
 
 
 class WorkOut(BaseModel):
-    """The teams' work in the year (definitions: app.domain.metrics.work_metrics)."""
+    """The teams' work in the year (definitions: app.domain.metrics.work_metrics, and in
+    words docs/figures.md)."""
 
     households_assigned: int = Field(description="Households with an assignee today.")
     people_contacted: int = Field(
@@ -48,7 +49,10 @@ class WorkOut(BaseModel):
         description="People by their latest outcome recorded in the year."
     )
     changes_confirmed: dict[OutcomeCode, int] = Field(description="Confirmed changes by kind.")
-    cadres: int
+    cadres: int = Field(description="Village cadres today (docs/figures.md).")
+    cadres_in_employee_pension: int = Field(
+        description="Village cadres whose record says employee pension today."
+    )
     cadres_upgraded: int = Field(description="Cadres with a confirmed join_flexible in the year.")
     cadres_raised_tier: int = Field(description="Cadres with a confirmed raise_tier in the year.")
     follow_ups_overdue: int = Field(description="Households whose follow-up day has passed.")
@@ -118,12 +122,13 @@ def _unit_out(unit: UnitMetrics, today: date, _: Gettext) -> UnitOut:
             "source": "；".join(dict.fromkeys(sources)) or None,
         },
         progress={s.metric: _ratio(s.progress) for s in unit.standings},
-        work=_work_out(unit.work, min(date(unit.year, 12, 31), today)),
+        work=_work_out(unit, min(date(unit.year, 12, 31), today)),
         standings=[_standing_out(s, _) for s in unit.standings],
     )
 
 
-def _work_out(work: WorkMetrics, as_of: date) -> WorkOut:
+def _work_out(unit: UnitMetrics, as_of: date) -> WorkOut:
+    work = unit.work
     return WorkOut(
         households_assigned=work.households_assigned,
         people_contacted=work.people_contacted,
@@ -136,6 +141,7 @@ def _work_out(work: WorkMetrics, as_of: date) -> WorkOut:
         outcomes=work.outcomes,
         changes_confirmed=work.changes_confirmed,
         cadres=work.cadres,
+        cadres_in_employee_pension=unit.cadres.in_employee_pension,
         cadres_upgraded=work.cadres_upgraded,
         cadres_raised_tier=work.cadres_raised_tier,
         follow_ups_overdue=work.follow_ups_overdue,
