@@ -76,14 +76,75 @@ def test_a_lead_previews_then_assigns_every_unassigned_household(as_user, db, vi
 def test_ticked_rows_are_assigned_and_reassigned_with_history(as_user, db, village_households):
     client = as_user("lee")
     first = village_households[0]
-    for member in ("mei", "ming"):
-        post_assign(client, member_id=user_id(db, member), household_ids=[first.id], confirmed="1")
+    for member in ("mei", "ming"):  # ming takes it from mei: confirmed as taken
+        form = {"household_ids": [first.id], "confirmed": "1", "take": "1"}
+        post_assign(client, member_id=user_id(db, member), **form)
     db.refresh(first)
     assert first.assignee_id == user_id(db, "ming")
     kinds = [a.kind for a in db.exec(select(Assignment).order_by(Assignment.id))]
     assert kinds == ["assign", "reassign"]
     page = client.get(f"/households/{first.id}").text
     assert 'data-kind="assignment"' in page and "：明队员" in page and "：梅队员" in page
+
+
+def preview_section(page: str, handover: str) -> str:
+    found = re.search(rf'data-handover="{handover}">(.*?)</section>', page, re.S)
+    return found.group(1) if found else ""
+
+
+def test_the_preview_lists_each_household_with_its_holder_and_what_happens_to_it(
+    as_user, db, village_households
+):
+    """The lead ticked an unassigned household, one of ming's and one already mei's."""
+    free, mings, meis = village_households[3], village_households[1], village_households[2]
+    assign(db, mings, "ming")
+    assign(db, meis, "mei")
+    ticked = [free.id, mings.id, meis.id]
+    page = post_assign(as_user("lee"), member_id=user_id(db, "mei"), household_ids=ticked).text
+    assert "将有2户分配给梅队员" in page
+    taken, given, kept = (preview_section(page, h) for h in ("taken", "given", "kept"))
+    assert "从其他队员处转来（1户）" in taken and "瓦窑村2号" in taken and "现由明队员负责" in taken
+    assert "原未分配（1户）" in given and "王大海" in given and "瓦窑村4号" in given
+    assert "无变化（1户）" in kept and "瓦窑村3号" in kept and "现由梅队员负责" in kept
+    assert "其中1户目前由其他队员（明队员）负责" in page and 'name="take"' in page
+
+
+def test_taking_households_from_another_member_needs_its_own_confirmation(
+    as_user, db, village_households
+):
+    free, mings = village_households[0], village_households[1]
+    assign(db, mings, "ming")
+    client, mei = as_user("lee"), user_id(db, "mei")
+    form = {"member_id": mei, "household_ids": [free.id, mings.id], "confirmed": "1"}
+    refused = post_assign(client, **form)
+    assert refused.status_code == 422
+    assert "部分户目前由其他队员负责：请勾选确认转走。" in refused.text
+    assert "现由明队员负责" in refused.text and 'name="confirmed"' in refused.text
+    for home in (free, mings):
+        db.refresh(home)
+    assert (free.assignee_id, mings.assignee_id) == (None, user_id(db, "ming"))
+    assert post_assign(client, **form, take="1").status_code == 200
+    db.refresh(mings)
+    assert mings.assignee_id == mei
+
+
+def test_unassigning_a_members_household_is_taking_it_too(as_user, db, village_households):
+    mings = village_households[1]
+    assign(db, mings, "ming")
+    form = {"member_id": "none", "household_ids": [mings.id], "confirmed": "1"}
+    assert post_assign(as_user("lee"), **form).status_code == 422
+    db.refresh(mings)
+    assert mings.assignee_id == user_id(db, "ming")
+
+
+def test_giving_unassigned_households_asks_nothing_more(as_user, db, village_households):
+    free = village_households[0]
+    page = post_assign(as_user("lee"), member_id=user_id(db, "mei"), household_ids=[free.id])
+    assert 'name="take"' not in page.text
+    form = {"member_id": user_id(db, "mei"), "household_ids": [free.id], "confirmed": "1"}
+    assert post_assign(as_user("lee"), **form).status_code == 200
+    db.refresh(free)
+    assert free.assignee_id == user_id(db, "mei")
 
 
 def test_assigning_by_each_filter_takes_only_the_matching_households(

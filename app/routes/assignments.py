@@ -1,5 +1,5 @@
-"""Leads cut worklists: assign by filter or ticked rows (count previewed first), unassign,
-move one member's whole list to another."""
+"""Leads cut worklists: assign by filter or ticked rows (what happens to each household
+previewed first), unassign, move one member's whole list to another."""
 
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from app.core.i18n import N_
 from app.core.routing import Router
 from app.core.templating import render
 from app.deps import require_role
+from app.domain.assignments import Handover
 from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
 from app.models import User
@@ -22,6 +23,7 @@ router = Router(prefix="/assign")
 Lead = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 NO_ONE = N_("No one (unassign)")
 CHOOSE_MEMBER = N_("Choose a member of your teams, or no one to unassign.")
+TAKE_FIRST = N_("Some of these households are another member's now: tick that you take them.")
 
 
 def _page(request: Request, session: SessionDep, user: User, **extra):
@@ -56,9 +58,11 @@ def assign(
     household_ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
     scope: Annotated[str, Form()] = "ticked",
     confirmed: Annotated[str, Form()] = "",
+    take: Annotated[str, Form()] = "",
 ):
-    """``scope=all`` takes every household the filters match. The first post shows how many
-    will change; the confirmed second post changes them."""
+    """``scope=all`` takes every household the filters match. The first post shows what will
+    happen to each; the confirmed second post changes them, and takes households from another
+    member only when that was confirmed too (``take``)."""
     filters = households.HouseholdFilters.from_query(request.query_params)
     ids = (
         assignments.matching_ids(session, user, filters, clock.today())
@@ -68,9 +72,12 @@ def assign(
     member = whole_number(member_id)
     if member is None and member_id != "none":
         return _page(request, session, user, errors={"member_id": CHOOSE_MEMBER})
+    rows = assignments.preview(session, ids, member, by=user)
+    preview = {"rows": rows, "member_id": member_id, "ids": ids, "scope": scope}
     if not confirmed:
-        preview = {"count": len(ids), "member_id": member_id, "ids": ids, "scope": scope}
         return _page(request, session, user, preview=preview)
+    if not take and any(row.handover == Handover.taken for row in rows):
+        return _page(request, session, user, preview=preview, errors={"take": TAKE_FIRST})
     try:
         changed = assignments.assign(session, ids, member, by=user)
     except Invalid as invalid:

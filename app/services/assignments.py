@@ -6,15 +6,17 @@ from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import BindParameter, ColumnElement, bindparam
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from app.core import clock
 from app.core.i18n import N_
+from app.domain.assignments import HANDOVER_ORDER, Handover, handover
 from app.domain.codes import RegionLevel, Role
 from app.domain.validation import Invalid
 from app.models import Assignment, ClaimPool, Household, Region, Team, TeamMembership, User
 from app.services import audit
-from app.services.households import HouseholdFilters, filter_conditions
+from app.services.households import HouseholdFilters, filter_conditions, head_name
 from app.services.regions import subtree_ids
 from app.services.scope import visible_households
 
@@ -108,6 +110,36 @@ def matching_ids(session: Session, user: User, filters: HouseholdFilters, today:
         visible_households(session, user), *filter_conditions(filters, today)
     )
     return list(session.exec(query.order_by(Household.id)))
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    """A household in an assignment's preview: what it is, who holds it now, what happens."""
+
+    household: Household
+    village_name: str
+    head_name: str | None
+    holder_name: str | None
+    handover: Handover
+
+
+def preview(
+    session: Session, household_ids: list[int], member_id: int | None, *, by: User
+) -> list[HandoverRow]:
+    """What assigning would do to each household the user may see: those taken from another
+    member first, then the unassigned, then those already the member's."""
+    holder = aliased(User)
+    query = (
+        select(Household, Region.name, head_name(), holder.display_name)
+        .join(Region, col(Region.id) == Household.village_id)
+        .outerjoin(holder, col(holder.id) == Household.assignee_id)
+        .where(col(Household.id).in_(household_ids), visible_households(session, by))
+        .order_by(Household.village_id, Household.household_key, Household.id)
+    )
+    rows = [
+        HandoverRow(*row, handover(row[0].assignee_id, member_id)) for row in session.exec(query)
+    ]
+    return sorted(rows, key=lambda row: HANDOVER_ORDER.index(row.handover))
 
 
 def assign(session: Session, household_ids: list[int], member_id: int | None, *, by: User) -> int:
