@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.core import clock
 from app.domain.visits import EligibilityFacts, StepForm, is_eligible
-from app.models import Assignment, AuditEvent, Household, Person
+from app.models import Assignment, AuditEvent, Household, Person, TeamMembership
 from app.services import visits, worklists
 from tests import factories
 from tests.conftest import csrf_token
@@ -340,6 +340,80 @@ def test_a_lead_moves_a_member_between_their_teams(as_user, db):
 
     teams = db.exec(select(TeamMembership.team_id).where(TeamMembership.user_id == ming)).all()
     assert teams == [int(second)]
+
+
+@pytest.fixture
+def mings_two(db, village_households):
+    """The first team (北城一队) with ming holding two households."""
+    for home in village_households[:2]:
+        assign(db, home, "ming")
+    first = db.exec(
+        select(TeamMembership.team_id).where(TeamMembership.user_id == user_id(db, "ming"))
+    )
+    return first.one(), village_households[:2]
+
+
+def ming_teams(db) -> list[int]:
+    return db.exec(
+        select(TeamMembership.team_id).where(TeamMembership.user_id == user_id(db, "ming"))
+    ).all()
+
+
+def remove_ming(client, db, team_id: int, **form):
+    path = f"/team/{team_id}/members/{user_id(db, 'ming')}/remove"
+    return client.post(path, data={**form, "csrf_token": csrf_token(client, "/team")})
+
+
+def holders(db, homes) -> list[int | None]:
+    for home in homes:
+        db.refresh(home)
+    return [home.assignee_id for home in homes]
+
+
+def test_removing_a_member_first_asks_who_takes_the_households_they_hold(as_user, db, mings_two):
+    team_id, _homes = mings_two
+    lead = as_user("lee")
+    path = f"/team/{team_id}/members/{user_id(db, 'ming')}/remove"
+    assert f'method="get" action="{path}"' in lead.get("/team").text
+    page = lead.get(path).text
+    assert "将明队员移出北城一队？" in page and "明队员负责2户" in page
+    assert f'name="successor" value="{user_id(db, "mei")}"' in page and "交给梅队员" in page
+    assert 'name="successor" value="pool"' in page and "退回未分配" in page
+    assert ming_teams(db) == [team_id]
+
+
+def test_removing_a_member_who_holds_households_without_saying_who_takes_them_is_refused(
+    as_user, db, mings_two
+):
+    team_id, homes = mings_two
+    for successor in ("", str(user_id(db, "ming")), str(user_id(db, "otto")), "someone"):
+        refused = remove_ming(as_user("lee"), db, team_id, successor=successor)
+        assert refused.status_code == 422
+        assert "请选择由谁接手这些户：队内其他队员，或退回未分配。" in refused.text
+    assert ming_teams(db) == [team_id]
+    assert holders(db, homes) == [user_id(db, "ming")] * 2
+    assert db.exec(select(Assignment)).all() == []
+
+
+def test_removing_a_member_hands_their_households_to_another_member_in_the_same_step(
+    as_user, db, mings_two
+):
+    team_id, homes = mings_two
+    done = remove_ming(as_user("lee"), db, team_id, successor=str(user_id(db, "mei")))
+    assert done.url.path == "/team" and "已转移2户。" in done.text
+    assert ming_teams(db) == []
+    assert holders(db, homes) == [user_id(db, "mei")] * 2
+    assert [a.kind for a in db.exec(select(Assignment))] == ["move", "move"]
+    actions = db.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["assignment_moved", "team_member_removed"]
+
+
+def test_removing_a_member_can_send_their_households_back_to_the_pool(as_user, db, mings_two):
+    team_id, homes = mings_two
+    remove_ming(as_user("lee"), db, team_id, successor="pool")
+    assert ming_teams(db) == []
+    assert holders(db, homes) == [None, None]
+    assert [a.kind for a in db.exec(select(Assignment))] == ["unassign", "unassign"]
 
 
 def test_adding_someone_who_is_not_free_explains_and_changes_nothing(as_user, db):

@@ -194,24 +194,56 @@ def move_all(session: Session, from_member_id: int, to_member_id: int, *, by: Us
     members = {m.id for m in assignable_members(session, by)}
     if from_member_id not in members or to_member_id not in members:
         raise Invalid({"member_id": N_("Choose a member of your teams.")})
-    households = session.exec(
-        select(Household).where(
-            Household.assignee_id == from_member_id, visible_households(session, by)
-        )
-    ).all()
+    households = held_by(session, from_member_id, by=by)
+    _hand_over(session, households, from_member_id, to_member_id, by=by)
+    session.commit()
+    return len(households)
+
+
+# Where a leaving member's households go when no member takes them: unassigned, so back in the
+# claim pool where their village's pool is open.
+POOL = "pool"
+CHOOSE_SUCCESSOR = N_("Choose who takes their households: another member of the team or the pool.")
+
+
+def held_by(session: Session, member_id: int, *, by: User) -> list[Household]:
+    """The member's households the user may see (and so hand on)."""
+    query = select(Household).where(
+        Household.assignee_id == member_id, visible_households(session, by)
+    )
+    return list(session.exec(query))
+
+
+def hand_over(
+    session: Session, team: Team, member: User, successor: int | str | None, *, by: User
+) -> int:
+    """A member leaving the team hands every household they hold to another member of the team
+    or back to the pool (``POOL``); refused, changing nothing, without one of those. Left to the
+    caller to commit with the leaving itself."""
+    households = held_by(session, member.id, by=by)
+    if not households:
+        return 0
+    others = {m.id for m in members_of(session, by, team)} - {member.id}
+    if successor != POOL and successor not in others:
+        raise Invalid({"successor": CHOOSE_SUCCESSOR})
+    to_member_id = None if successor == POOL else successor
+    _hand_over(session, households, member.id, to_member_id, by=by)
+    return len(households)
+
+
+def _hand_over(session, households, from_member_id: int, to_member_id: int | None, *, by: User):
     now = clock.now()
+    kind = "move" if to_member_id else "unassign"
     for household in households:
-        _record(session, household, to_member_id, by, now, "move")
+        _record(session, household, to_member_id, by, now, kind)
     audit.record(
         session,
         "assignment_moved",
         user=by,
-        target=f"user:{to_member_id}",
+        target=f"user:{to_member_id}" if to_member_id else "unassigned",
         from_user=from_member_id,
         households=len(households),
     )
-    session.commit()
-    return len(households)
 
 
 # --- claim pools -------------------------------------------------------------------------------

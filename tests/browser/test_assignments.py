@@ -66,3 +66,30 @@ def test_the_preview_names_each_household_and_taking_from_a_member_needs_its_own
         page.get_by_label("确认从原负责队员处转走这些户").check()
         page.get_by_role("button", name="确认").click()
         expect(page.get_by_role("status")).to_contain_text("已调整2户的分配")
+
+
+def test_removing_a_member_asks_first_and_hands_their_households_to_another_member(
+    page: Page, live_server, three_households
+):
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, "lee")
+    page.goto(f"{live_server}/team")
+    with screenshot_on_failure(page, "team-remove-member"):
+        page.locator("li", has_text="明队员").get_by_role("button", name="移出").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("将明队员移出北城一队？")
+        expect(page.get_by_role("status")).to_contain_text("明队员负责1户")
+        fits(page)
+        screenshot(page, "team-remove-member")
+
+        page.get_by_role("button", name="移出队伍").click()
+        expect(page.locator("#e-successor")).to_have_text(
+            "请选择由谁接手这些户：队内其他队员，或退回未分配。"
+        )
+        page.get_by_label("交给梅队员").check()
+        page.get_by_role("button", name="移出队伍").click()
+
+        expect(page).to_have_url(f"{live_server}/team?moved=1")
+        expect(page.get_by_role("status")).to_contain_text("已转移1户。")
+        members = page.locator("section.card", has_text="北城一队").locator("ul.list").first
+        expect(members).not_to_contain_text("明队员")
+        expect(members.locator("li", has_text="梅队员")).to_contain_text("2户")  # hers and his
