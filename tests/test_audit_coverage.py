@@ -266,6 +266,7 @@ def test_moving_a_members_households(as_user, db, home):
         "/assign",
         from_member_id=user_id(db, "mei"),
         to_member_id=user_id(db, "ming"),
+        confirmed="1",
     )
     row = recorded(db, "assignment_moved")
     assert (row.username, row.target) == ("lee", f"user:{user_id(db, 'ming')}")

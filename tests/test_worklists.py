@@ -192,6 +192,7 @@ def test_moving_a_members_whole_list_is_one_action(as_user, db, village_househol
         data={
             "from_member_id": user_id(db, "mei"),
             "to_member_id": user_id(db, "ming"),
+            "confirmed": "1",
             "csrf_token": token,
         },
     )
@@ -200,6 +201,21 @@ def test_moving_a_members_whole_list_is_one_action(as_user, db, village_househol
         len(db.exec(select(Household).where(Household.assignee_id == user_id(db, "ming"))).all())
         == 5
     )
+
+
+def test_moving_a_members_whole_list_first_says_how_many_go_to_whom(
+    as_user, db, village_households
+):
+    for home in village_households[:3]:
+        assign(db, home, "mei")
+    assign(db, village_households[3], "ming")
+    client = as_user("lee")
+    form = {"from_member_id": user_id(db, "mei"), "to_member_id": user_id(db, "ming")}
+    asked = client.post("/assign/move", data={**form, "csrf_token": csrf_token(client, "/team")})
+    assert "梅队员负责的全部3户将转给明队员（目前负责1户）" in asked.text
+    assert 'name="confirmed" value="1"' in asked.text
+    held = db.exec(select(Household.assignee_id).order_by(Household.id)).all()
+    assert held == [user_id(db, "mei")] * 3 + [user_id(db, "ming"), None]
 
 
 def test_the_member_sees_their_list_in_priority_order_with_a_call_button(
@@ -440,6 +456,7 @@ def test_moving_a_list_leaves_households_outside_the_leads_region_alone(as_user,
         data={
             "from_member_id": user_id(db, "mei"),
             "to_member_id": user_id(db, "ming"),
+            "confirmed": "1",
             "csrf_token": token,
         },
     )

@@ -92,9 +92,26 @@ def move_all(
     user: Lead,
     from_member_id: Annotated[int, Form()] = 0,
     to_member_id: Annotated[int, Form()] = 0,
+    confirmed: Annotated[str, Form()] = "",
 ):
+    """The first post says how many households go and to whom; the confirmed second moves them
+    (two lists merged cannot be told apart again but through the history)."""
     try:
+        if not confirmed:
+            moving = assignments.movable(session, from_member_id, to_member_id, by=user)
+            return _moving(request, session, user, from_member_id, to_member_id, len(moving))
         moved = assignments.move_all(session, from_member_id, to_member_id, by=user)
     except Invalid as invalid:
         return _page(request, session, user, errors=invalid.errors)
     return RedirectResponse(f"/team?moved={moved}", status_code=303)
+
+
+def _moving(request: Request, session, user: User, from_id: int, to_id: int, count: int):
+    names = {m.id: m.display_name for m in assignments.assignable_members(session, user)}
+    context = {
+        "from_member": (from_id, names[from_id]),
+        "to_member": (to_id, names[to_id]),
+        "count": count,
+        "held": len(assignments.held_by(session, to_id, by=user)),
+    }
+    return render(request, "assignments/move.html", context)

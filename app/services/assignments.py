@@ -189,12 +189,18 @@ def _record(session, household: Household, member_id, by: User | None, now, kind
     session.add(household)
 
 
-def move_all(session: Session, from_member_id: int, to_member_id: int, *, by: User) -> int:
-    """A member leaves or falls ill: all their households go to another member at once."""
+def movable(session: Session, from_member_id: int, to_member_id: int, *, by: User):
+    """The households moving one member's whole list to another would hand on: both must be
+    members of the user's teams."""
     members = {m.id for m in assignable_members(session, by)}
     if from_member_id not in members or to_member_id not in members:
         raise Invalid({"member_id": N_("Choose a member of your teams.")})
-    households = held_by(session, from_member_id, by=by)
+    return held_by(session, from_member_id, by=by)
+
+
+def move_all(session: Session, from_member_id: int, to_member_id: int, *, by: User) -> int:
+    """A member leaves or falls ill: all their households go to another member at once."""
+    households = movable(session, from_member_id, to_member_id, by=by)
     _hand_over(session, households, from_member_id, to_member_id, by=by)
     session.commit()
     return len(households)
