@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
-from app.core.i18n import N_
+from app.core.i18n import N_, Message
 from app.core.routing import Router
 from app.core.templating import render
 from app.deps import require_role
@@ -23,6 +23,10 @@ router = Router(prefix="/assign")
 Lead = Annotated[User, Depends(require_role(Role.admin, Role.lead))]
 NO_ONE = N_("No one (unassign)")
 CHOOSE_MEMBER = N_("Choose a member of your teams, or no one to unassign.")
+MOVING = N_(
+    "All %(count)s households of %(from)s go to %(to)s, who holds %(held)s now: %(from)s keeps "
+    "none, and the two lists become one."
+)
 TAKE_FIRST = N_("Some of these households are another member's now: tick that you take them.")
 
 
@@ -108,10 +112,14 @@ def move_all(
 
 def _moving(request: Request, session, user: User, from_id: int, to_id: int, count: int):
     names = {m.id: m.display_name for m in assignments.assignable_members(session, user)}
+    held = len(assignments.held_by(session, to_id, by=user))
+    values = {"count": count, "from": names[from_id], "to": names[to_id], "held": held}
     context = {
-        "from_member": (from_id, names[from_id]),
-        "to_member": (to_id, names[to_id]),
-        "count": count,
-        "held": len(assignments.held_by(session, to_id, by=user)),
+        "question": N_("Move a member's whole list"),
+        "consequence": Message(MOVING, values),
+        "action": "/assign/move",
+        "fields": {"from_member_id": from_id, "to_member_id": to_id},
+        "confirm": N_("Move all their households"),
+        "cancel": "/team",
     }
-    return render(request, "assignments/move.html", context)
+    return render(request, "confirm.html", context)
