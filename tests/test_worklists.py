@@ -172,6 +172,15 @@ def test_a_lead_cannot_give_households_to_someone_outside_their_teams(
     assert village_households[0].assignee_id is None
 
 
+def test_the_preview_refuses_someone_outside_the_leads_teams_rather_than_say_no_one(
+    as_user, db, village_households
+):
+    ticked = [village_households[0].id]
+    page = post_assign(as_user("lee"), member_id=user_id(db, "otto"), household_ids=ticked)
+    assert page.status_code == 422
+    assert "请选择您队伍中的队员" in page.text and "无人（取消分配）" not in page.text
+
+
 def test_households_outside_the_leads_region_are_never_assigned(as_user, db):
     from app.domain.codes import RegionLevel
 

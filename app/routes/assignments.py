@@ -76,13 +76,13 @@ def assign(
     member = whole_number(member_id)
     if member is None and member_id != "none":
         return _page(request, session, user, errors={"member_id": CHOOSE_MEMBER})
-    rows = assignments.preview(session, ids, member, by=user)
-    preview = {"rows": rows, "member_id": member_id, "ids": ids, "scope": scope}
-    if not confirmed:
-        return _page(request, session, user, preview=preview)
-    if not take and any(row.handover == Handover.taken for row in rows):
-        return _page(request, session, user, preview=preview, errors={"take": TAKE_FIRST})
     try:
+        rows = assignments.preview(session, ids, member, by=user)
+        preview = {"rows": rows, "member_id": member_id, "ids": ids, "scope": scope}
+        if not confirmed:
+            return _page(request, session, user, preview=preview)
+        if not take and any(row.handover == Handover.taken for row in rows):
+            return _page(request, session, user, preview=preview, errors={"take": TAKE_FIRST})
         changed = assignments.assign(session, ids, member, by=user)
     except Invalid as invalid:
         return _page(request, session, user, errors=invalid.errors)

@@ -128,6 +128,7 @@ def preview(
 ) -> list[HandoverRow]:
     """What assigning would do to each household the user may see: those taken from another
     member first, then the unassigned, then those already the member's."""
+    _check_member(session, member_id, by)
     holder = aliased(User)
     query = (
         select(Household, Region.name, head_name(), holder.display_name)
@@ -145,8 +146,7 @@ def preview(
 def assign(session: Session, household_ids: list[int], member_id: int | None, *, by: User) -> int:
     """Give the households to a member (None: unassign). Only households the user may see and
     members of the user's teams; returns how many changed hands."""
-    if member_id is not None and member_id not in {m.id for m in assignable_members(session, by)}:
-        raise Invalid({"member_id": N_("Choose a member of your teams.")})
+    _check_member(session, member_id, by)
     households = session.exec(
         select(Household).where(
             col(Household.id).in_(household_ids), visible_households(session, by)
@@ -165,6 +165,11 @@ def assign(session: Session, household_ids: list[int], member_id: int | None, *,
     )
     session.commit()
     return len(changed)
+
+
+def _check_member(session: Session, member_id: int | None, by: User) -> None:
+    if member_id is not None and member_id not in {m.id for m in assignable_members(session, by)}:
+        raise Invalid({"member_id": N_("Choose a member of your teams.")})
 
 
 def _kind(household: Household, member_id: int | None) -> str:
