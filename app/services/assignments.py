@@ -194,12 +194,13 @@ def _record(session, household: Household, member_id, by: User | None, now, kind
     session.add(household)
 
 
-def movable(session: Session, from_member_id: int, to_member_id: int, *, by: User):
+def movable(
+    session: Session, from_member_id: int, to_member_id: int, *, by: User
+) -> list[Household]:
     """The households moving one member's whole list to another would hand on: both must be
     members of the user's teams."""
-    members = {m.id for m in assignable_members(session, by)}
-    if from_member_id not in members or to_member_id not in members:
-        raise Invalid({"member_id": N_("Choose a member of your teams.")})
+    for member_id in (from_member_id, to_member_id):
+        _check_member(session, member_id, by)
     return held_by(session, from_member_id, by=by)
 
 
@@ -242,7 +243,14 @@ def hand_over(
     return len(households)
 
 
-def _hand_over(session, households, from_member_id: int, to_member_id: int | None, *, by: User):
+def _hand_over(
+    session: Session,
+    households: list[Household],
+    from_member_id: int,
+    to_member_id: int | None,
+    *,
+    by: User,
+) -> None:
     now = clock.now()
     kind = "move" if to_member_id else "unassign"
     for household in households:
