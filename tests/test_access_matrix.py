@@ -167,6 +167,7 @@ RULES: dict[str, frozenset[str]] = {
     "GET /team/incomplete": OVERSEERS,
     "GET /team/leaflets": OVERSEERS,
     "POST /team/{team_id}/members": OVERSEERS,
+    "GET /team/{team_id}/members/{member_id}/remove": OVERSEERS,
     "POST /team/{team_id}/members/{member_id}/remove": OVERSEERS,
     "POST /team/{team_id}/pools": OVERSEERS,
     "POST /team/{team_id}/pools/{village_id}/close": OVERSEERS,

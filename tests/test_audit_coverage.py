@@ -253,6 +253,7 @@ def test_assigning_households(as_user, db, home):
     client = as_user("lee")
     ming = user_id(db, "ming")
     form = {"member_id": ming, "household_ids": [home.id], "scope": "ticked", "confirmed": "1"}
+    form["take"] = "1"  # from mei
     post(client, "/assign", "/assign", **form)
     row = recorded(db, "assignment_changed")
     assert (row.username, row.target, row.detail) == ("lee", f"user:{ming}", {"households": 1})
@@ -265,6 +266,7 @@ def test_moving_a_members_households(as_user, db, home):
         "/assign",
         from_member_id=user_id(db, "mei"),
         to_member_id=user_id(db, "ming"),
+        confirmed="1",
     )
     row = recorded(db, "assignment_moved")
     assert (row.username, row.target) == ("lee", f"user:{user_id(db, 'ming')}")

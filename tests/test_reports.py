@@ -68,7 +68,9 @@ def post(client, path: str, **form):
 
 
 def issue(client, region, period="2026-11", publish=""):
-    return post(client, "/reports", region_id=str(region.id), period=period, publish=publish)
+    """``publish="1"``: published at once, as confirmed."""
+    form = {"region_id": str(region.id), "period": period, "publish": publish, "confirmed": publish}
+    return post(client, "/reports", **form)
 
 
 def issued(db, client, region, period="2026-11", publish="") -> Report:
@@ -180,12 +182,35 @@ def test_publishing_a_draft_recomputes_it_and_freezes_it(db, as_user, hongta):
     client = as_user("hong")
     draft = issued(db, client, hongta.county)
     visit(db, hongta.wangs, [hongta.wang], "2026-11-05", "mei")
-    assert post(client, f"/reports/{draft.id}/publish").status_code == 303
+    assert post(client, f"/reports/{draft.id}/publish", confirmed="1").status_code == 303
     db.refresh(draft)
     assert draft.status == "published" and draft.published_at is not None
     assert places(draft)[0] == ("北城街道", 1)
     actions = db.exec(select(AuditEvent.action).where(AuditEvent.target == f"report:{draft.id}"))
     assert set(actions) == {"report_drafted", "report_published"}
+
+
+def test_publishing_asks_first_and_says_what_follows(db, as_user, hongta):
+    client = as_user("hong")
+    draft = issued(db, client, hongta.county)
+    asked = post(client, f"/reports/{draft.id}/publish")
+    assert asked.headers["location"] == f"/reports/{draft.id}?publish=ask#publish-confirm"
+    db.refresh(draft)
+    assert draft.status == "draft"
+    page = client.get(f"/reports/{draft.id}?publish=ask").text
+    assert "发布后，这些数字将永久固定" in page and "红塔区及其上级、下级地区的队长" in page
+    assert "发布后无法撤回" in page and 'name="confirmed" value="1"' in page
+    assert 'id="publish-confirm"' not in client.get(f"/reports/{draft.id}").text
+
+
+def test_publishing_at_once_from_the_archive_drafts_the_report_and_asks_first(db, as_user, hongta):
+    client = as_user("hong")
+    asked = post(client, "/reports", region_id=str(hongta.county.id), period="2026-11", publish="1")
+    assert asked.status_code == 303 and asked.headers["location"].endswith(
+        "?publish=ask#publish-confirm"
+    )
+    (report,) = db.exec(select(Report)).all()
+    assert report.status == "draft" and report.published_at is None
 
 
 # --- who may issue and read -----------------------------------------------------------------

@@ -186,11 +186,22 @@ def test_a_bad_correction_keeps_the_stored_value_and_what_was_typed(client, db, 
     assert int(target.value) == 91400
 
 
+def test_retiring_a_target_asks_first_and_says_it_cannot_be_brought_back(client, db, as_user):
+    as_user("alice")
+    target = hongta_2024_employee(db)
+    token = csrf_token(client, "/admin/targets")
+    asked = client.post(f"/admin/targets/{target.id}/retire", data={"csrf_token": token})
+    assert "停用红塔区 2024年的“参加职工养老保险人数（人）”目标？" in asked.text
+    assert "已停用的目标无法恢复" in asked.text and 'name="confirmed" value="1"' in asked.text
+    db.refresh(target)
+    assert target.retired_at is None
+
+
 def test_a_retired_target_disappears_but_its_row_is_kept(client, db, as_user, api_token):
     as_user("alice")
     target = hongta_2024_employee(db)
     token = csrf_token(client, "/admin/targets")
-    client.post(f"/admin/targets/{target.id}/retire", data={"csrf_token": token})
+    client.post(f"/admin/targets/{target.id}/retire", data={"csrf_token": token, "confirmed": "1"})
     assert "91,400人" not in client.get("/admin/targets?year=2024").text
     answer = client.get("/api/v1/targets?year=2024", headers=api_token("alice")).json()
     assert ("红塔区", "employee_in_work") not in {(t["region_name"], t["metric"]) for t in answer}

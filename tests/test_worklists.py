@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.core import clock
 from app.domain.visits import EligibilityFacts, StepForm, is_eligible
-from app.models import Assignment, AuditEvent, Household, Person
+from app.models import Assignment, AuditEvent, Household, Person, TeamMembership
 from app.services import visits, worklists
 from tests import factories
 from tests.conftest import csrf_token
@@ -76,14 +76,75 @@ def test_a_lead_previews_then_assigns_every_unassigned_household(as_user, db, vi
 def test_ticked_rows_are_assigned_and_reassigned_with_history(as_user, db, village_households):
     client = as_user("lee")
     first = village_households[0]
-    for member in ("mei", "ming"):
-        post_assign(client, member_id=user_id(db, member), household_ids=[first.id], confirmed="1")
+    for member in ("mei", "ming"):  # ming takes it from mei: confirmed as taken
+        form = {"household_ids": [first.id], "confirmed": "1", "take": "1"}
+        post_assign(client, member_id=user_id(db, member), **form)
     db.refresh(first)
     assert first.assignee_id == user_id(db, "ming")
     kinds = [a.kind for a in db.exec(select(Assignment).order_by(Assignment.id))]
     assert kinds == ["assign", "reassign"]
     page = client.get(f"/households/{first.id}").text
     assert 'data-kind="assignment"' in page and "：明队员" in page and "：梅队员" in page
+
+
+def preview_section(page: str, handover: str) -> str:
+    found = re.search(rf'data-handover="{handover}">(.*?)</section>', page, re.S)
+    return found.group(1) if found else ""
+
+
+def test_the_preview_lists_each_household_with_its_holder_and_what_happens_to_it(
+    as_user, db, village_households
+):
+    """The lead ticked an unassigned household, one of ming's and one already mei's."""
+    free, mings, meis = village_households[3], village_households[1], village_households[2]
+    assign(db, mings, "ming")
+    assign(db, meis, "mei")
+    ticked = [free.id, mings.id, meis.id]
+    page = post_assign(as_user("lee"), member_id=user_id(db, "mei"), household_ids=ticked).text
+    assert "将有2户分配给梅队员" in page
+    taken, given, kept = (preview_section(page, h) for h in ("taken", "given", "kept"))
+    assert "从其他队员处转来（1户）" in taken and "瓦窑村2号" in taken and "现由明队员负责" in taken
+    assert "原未分配（1户）" in given and "王大海" in given and "瓦窑村4号" in given
+    assert "无变化（1户）" in kept and "瓦窑村3号" in kept and "现由梅队员负责" in kept
+    assert "其中1户目前由其他队员（明队员）负责" in page and 'name="take"' in page
+
+
+def test_taking_households_from_another_member_needs_its_own_confirmation(
+    as_user, db, village_households
+):
+    free, mings = village_households[0], village_households[1]
+    assign(db, mings, "ming")
+    client, mei = as_user("lee"), user_id(db, "mei")
+    form = {"member_id": mei, "household_ids": [free.id, mings.id], "confirmed": "1"}
+    refused = post_assign(client, **form)
+    assert refused.status_code == 422
+    assert "部分户目前由其他队员负责：请勾选确认转走。" in refused.text
+    assert "现由明队员负责" in refused.text and 'name="confirmed"' in refused.text
+    for home in (free, mings):
+        db.refresh(home)
+    assert (free.assignee_id, mings.assignee_id) == (None, user_id(db, "ming"))
+    assert post_assign(client, **form, take="1").status_code == 200
+    db.refresh(mings)
+    assert mings.assignee_id == mei
+
+
+def test_unassigning_a_members_household_is_taking_it_too(as_user, db, village_households):
+    mings = village_households[1]
+    assign(db, mings, "ming")
+    form = {"member_id": "none", "household_ids": [mings.id], "confirmed": "1"}
+    assert post_assign(as_user("lee"), **form).status_code == 422
+    db.refresh(mings)
+    assert mings.assignee_id == user_id(db, "ming")
+
+
+def test_giving_unassigned_households_asks_nothing_more(as_user, db, village_households):
+    free = village_households[0]
+    page = post_assign(as_user("lee"), member_id=user_id(db, "mei"), household_ids=[free.id])
+    assert 'name="take"' not in page.text
+    form = {"member_id": user_id(db, "mei"), "household_ids": [free.id], "confirmed": "1"}
+    assert post_assign(as_user("lee"), **form).status_code == 200
+    db.refresh(free)
+    assert free.assignee_id == user_id(db, "mei")
 
 
 def test_assigning_by_each_filter_takes_only_the_matching_households(
@@ -111,6 +172,15 @@ def test_a_lead_cannot_give_households_to_someone_outside_their_teams(
     assert village_households[0].assignee_id is None
 
 
+def test_the_preview_refuses_someone_outside_the_leads_teams_rather_than_say_no_one(
+    as_user, db, village_households
+):
+    ticked = [village_households[0].id]
+    page = post_assign(as_user("lee"), member_id=user_id(db, "otto"), household_ids=ticked)
+    assert page.status_code == 422
+    assert "请选择您队伍中的队员" in page.text and "无人（取消分配）" not in page.text
+
+
 def test_households_outside_the_leads_region_are_never_assigned(as_user, db):
     from app.domain.codes import RegionLevel
 
@@ -131,6 +201,7 @@ def test_moving_a_members_whole_list_is_one_action(as_user, db, village_househol
         data={
             "from_member_id": user_id(db, "mei"),
             "to_member_id": user_id(db, "ming"),
+            "confirmed": "1",
             "csrf_token": token,
         },
     )
@@ -139,6 +210,21 @@ def test_moving_a_members_whole_list_is_one_action(as_user, db, village_househol
         len(db.exec(select(Household).where(Household.assignee_id == user_id(db, "ming"))).all())
         == 5
     )
+
+
+def test_moving_a_members_whole_list_first_says_how_many_go_to_whom(
+    as_user, db, village_households
+):
+    for home in village_households[:3]:
+        assign(db, home, "mei")
+    assign(db, village_households[3], "ming")
+    client = as_user("lee")
+    form = {"from_member_id": user_id(db, "mei"), "to_member_id": user_id(db, "ming")}
+    asked = client.post("/assign/move", data={**form, "csrf_token": csrf_token(client, "/team")})
+    assert "梅队员负责的全部3户将转给明队员（目前负责1户）" in asked.text
+    assert 'name="confirmed" value="1"' in asked.text
+    held = db.exec(select(Household.assignee_id).order_by(Household.id)).all()
+    assert held == [user_id(db, "mei")] * 3 + [user_id(db, "ming"), None]
 
 
 def test_the_member_sees_their_list_in_priority_order_with_a_call_button(
@@ -281,6 +367,80 @@ def test_a_lead_moves_a_member_between_their_teams(as_user, db):
     assert teams == [int(second)]
 
 
+@pytest.fixture
+def mings_two(db, village_households):
+    """The first team (北城一队) with ming holding two households."""
+    for home in village_households[:2]:
+        assign(db, home, "ming")
+    first = db.exec(
+        select(TeamMembership.team_id).where(TeamMembership.user_id == user_id(db, "ming"))
+    )
+    return first.one(), village_households[:2]
+
+
+def ming_teams(db) -> list[int]:
+    return db.exec(
+        select(TeamMembership.team_id).where(TeamMembership.user_id == user_id(db, "ming"))
+    ).all()
+
+
+def remove_ming(client, db, team_id: int, **form):
+    path = f"/team/{team_id}/members/{user_id(db, 'ming')}/remove"
+    return client.post(path, data={**form, "csrf_token": csrf_token(client, "/team")})
+
+
+def holders(db, homes) -> list[int | None]:
+    for home in homes:
+        db.refresh(home)
+    return [home.assignee_id for home in homes]
+
+
+def test_removing_a_member_first_asks_who_takes_the_households_they_hold(as_user, db, mings_two):
+    team_id, _homes = mings_two
+    lead = as_user("lee")
+    path = f"/team/{team_id}/members/{user_id(db, 'ming')}/remove"
+    assert f'method="get" action="{path}"' in lead.get("/team").text
+    page = lead.get(path).text
+    assert "将明队员移出北城一队？" in page and "明队员负责2户" in page
+    assert f'name="successor" value="{user_id(db, "mei")}"' in page and "交给梅队员" in page
+    assert 'name="successor" value="pool"' in page and "退回未分配" in page
+    assert ming_teams(db) == [team_id]
+
+
+def test_removing_a_member_who_holds_households_without_saying_who_takes_them_is_refused(
+    as_user, db, mings_two
+):
+    team_id, homes = mings_two
+    for successor in ("", str(user_id(db, "ming")), str(user_id(db, "otto")), "someone"):
+        refused = remove_ming(as_user("lee"), db, team_id, successor=successor)
+        assert refused.status_code == 422
+        assert "请选择由谁接手这些户：队内其他队员，或退回未分配。" in refused.text
+    assert ming_teams(db) == [team_id]
+    assert holders(db, homes) == [user_id(db, "ming")] * 2
+    assert db.exec(select(Assignment)).all() == []
+
+
+def test_removing_a_member_hands_their_households_to_another_member_in_the_same_step(
+    as_user, db, mings_two
+):
+    team_id, homes = mings_two
+    done = remove_ming(as_user("lee"), db, team_id, successor=str(user_id(db, "mei")))
+    assert done.url.path == "/team" and "已转移2户。" in done.text
+    assert ming_teams(db) == []
+    assert holders(db, homes) == [user_id(db, "mei")] * 2
+    assert [a.kind for a in db.exec(select(Assignment))] == ["move", "move"]
+    actions = db.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["assignment_moved", "team_member_removed"]
+
+
+def test_removing_a_member_can_send_their_households_back_to_the_pool(as_user, db, mings_two):
+    team_id, homes = mings_two
+    remove_ming(as_user("lee"), db, team_id, successor="pool")
+    assert ming_teams(db) == []
+    assert holders(db, homes) == [None, None]
+    assert [a.kind for a in db.exec(select(Assignment))] == ["unassign", "unassign"]
+
+
 def test_adding_someone_who_is_not_free_explains_and_changes_nothing(as_user, db):
     lead = as_user("lee")
     _first, second = re.findall(r'action="/team/(\d+)/pools"', lead.get("/team").text)
@@ -305,6 +465,7 @@ def test_moving_a_list_leaves_households_outside_the_leads_region_alone(as_user,
         data={
             "from_member_id": user_id(db, "mei"),
             "to_member_id": user_id(db, "ming"),
+            "confirmed": "1",
             "csrf_token": token,
         },
     )

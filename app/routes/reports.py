@@ -57,15 +57,25 @@ def issue(
     region_id: Annotated[str, Form()] = "",
     period: Annotated[str, Form()] = "",
     publish: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
 ):
+    """Publishing cannot be undone: unless it was confirmed, the report is drafted and its page
+    asks first, beside the figures that would be frozen."""
     typed = {"region_id": region_id, "period": period}
+    at_once = publish == "1" and confirmed == "1"
     try:
         region = _region_to_issue(session, user, region_id)
         chosen = _period(period)
-        report = reports.issue(session, user, region, chosen, publish=publish == "1")
+        report = reports.issue(session, user, region, chosen, publish=at_once)
     except Invalid as invalid:
         return _archive(request, session, user, typed, invalid.errors)
+    if publish == "1" and not at_once:
+        return _asking_to_publish(report)
     return RedirectResponse(f"/reports/{report.id}", status_code=303)
+
+
+def _asking_to_publish(report: Report) -> RedirectResponse:
+    return RedirectResponse(f"/reports/{report.id}?publish=ask#publish-confirm", status_code=303)
 
 
 def _region_to_issue(session, user: User, region_id: str) -> Region:
@@ -88,14 +98,17 @@ def _period(text: str) -> Period:
 def report_page(request: Request, session: SessionDep, user: Reader, report: Readable):
     locale = request_locale(request)
     period = report_views.period_of(report)
+    region = session.get(Region, report.region_id)
+    may_change = report.status == ReportStatus.draft and reports.may_issue(session, user, region)
     context = {
         "report": report,
         "title": report_views.title(session, report),
         "period_name": report_views.period_name(report, locale),
         "tables": report_views.tables(report),
         "method": report_views.METHOD,
-        "may_change": report.status == ReportStatus.draft
-        and reports.may_issue(session, user, session.get(Region, report.region_id)),
+        "may_change": may_change,
+        "asking_to_publish": may_change and request.query_params.get("publish") == "ask",
+        "region_name": region.name,
         # A lead's own members; counting every member of the city on each view is left to /quality.
         "flags": quality.open_flag_count(session, user, period) if user.role == Role.lead else None,
         "period": period,
@@ -110,7 +123,12 @@ def recompute(session: SessionDep, user: Reader, report: Readable):
 
 
 @router.post("/{report_id}/publish")
-def publish(session: SessionDep, user: Reader, report: Readable):
+def publish(
+    session: SessionDep, user: Reader, report: Readable, confirmed: Annotated[str, Form()] = ""
+):
+    """Publishes only once confirmed; the first tap shows what publishing does and asks."""
+    if confirmed != "1":
+        return _asking_to_publish(report)
     return _draft_changed(session, user, report, reports.publish)
 
 

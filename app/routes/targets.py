@@ -5,17 +5,23 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 
+from app import labels
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.i18n import N_, Message
 from app.core.routing import Router
 from app.core.templating import render
 from app.deps import AdminUser, found_or_404
 from app.domain.targets import as_typed, year_asked
 from app.domain.validation import Invalid, whole_number
-from app.models import Metric, RegionLevel, Target
+from app.models import Metric, Region, RegionLevel, Target
 from app.services import regions, targets
 
 router = Router(prefix="/admin/targets")
+RETIRING = N_(
+    "%(region)s then shows no progress against a target for %(metric)s in %(year)s until a new "
+    "one is entered. A retired target cannot be brought back."
+)
 
 
 def target_or_404(session: SessionDep, target_id: int) -> Target:
@@ -103,7 +109,33 @@ def correct_target(
 
 
 @router.post("/{target_id}/retire")
-def retire_target(request: Request, session: SessionDep, admin: AdminUser, target_id: int):
+def retire_target(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    target_id: int,
+    confirmed: Annotated[str, Form()] = "",
+):
+    """Retired only once confirmed: a retired target cannot be brought back."""
     target = target_or_404(session, target_id)
+    if not confirmed:
+        return _retiring(request, session, target)
     targets.retire_target(session, target, by=admin)
     return RedirectResponse(f"/admin/targets?year={target.year}", status_code=303)
+
+
+def _retiring(request: Request, session, target: Target):
+    values = {
+        "metric": Message(labels.METRICS[target.metric], {}),
+        "region": session.get(Region, target.region_id).name,
+        "year": target.year,
+    }
+    context = {
+        "question": Message(N_("Retire the target for %(metric)s, %(region)s, %(year)s?"), values),
+        "consequence": Message(RETIRING, values),
+        "action": f"/admin/targets/{target.id}/retire",
+        "fields": {},
+        "confirm": N_("Retire this target"),
+        "cancel": f"/admin/targets?year={target.year}#target-{target.id}",
+    }
+    return render(request, "confirm.html", context)

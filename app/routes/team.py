@@ -2,6 +2,7 @@
 households, team members and claim pools; who is incomplete and why; which leaflets are used."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -101,9 +102,15 @@ def _opened(session, user: User, team: Team) -> int | None:
     return None if assignments.opens_every_team(session, user) else team.id
 
 
-def _back(session, user: User, team: Team) -> RedirectResponse:
+def _team_url(session, user: User, team: Team, **shown) -> str:
+    """The team page after a change to the team, with what it should say (``shown``)."""
     opened = _opened(session, user, team)
-    return RedirectResponse("/team" if opened is None else f"/team?team_id={opened}", 303)
+    query = urlencode(({} if opened is None else {"team_id": opened}) | shown)
+    return f"/team?{query}" if query else "/team"
+
+
+def _back(session, user: User, team: Team, **shown) -> RedirectResponse:
+    return RedirectResponse(_team_url(session, user, team, **shown), 303)
 
 
 def _changed(request: Request, session, user: User, team: Team, change) -> object:
@@ -131,10 +138,50 @@ def add_member(
     return _changed(request, session, user, team, change)
 
 
+def _member_of(session, user: User, team: Team, member_id: int) -> User:
+    members = assignments.members_of(session, user, team)
+    return found_or_404(next((m for m in members if m.id == member_id), None))
+
+
+def _removal(request, session, user: User, team: Team, member: User, typed="", errors=None):
+    """Removing a member asks first: how many households they hold, and who takes them."""
+    others = [m for m in assignments.members_of(session, user, team) if m.id != member.id]
+    context = {
+        "team": team,
+        "member": member,
+        "held": len(assignments.held_by(session, member.id, by=user)),
+        "successors": {str(m.id): m.display_name for m in others},
+        "pool": assignments.POOL,
+        "typed": typed,
+        "errors": errors or {},
+        "back": _team_url(session, user, team),
+    }
+    return render(request, "team/remove.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/{team_id}/members/{member_id}/remove")
+def removal_page(request: Request, session: SessionDep, user: Lead, team: LedTeam, member_id: int):
+    return _removal(request, session, user, team, _member_of(session, user, team, member_id))
+
+
 @router.post("/{team_id}/members/{member_id}/remove")
-def remove_member(request: Request, session: SessionDep, user: Lead, team: LedTeam, member_id: int):
-    change = lambda: accounts.remove_from_team(session, team, member_id, by=user)  # noqa: E731
-    return _changed(request, session, user, team, change)
+def remove_member(
+    request: Request,
+    session: SessionDep,
+    user: Lead,
+    team: LedTeam,
+    member_id: int,
+    successor: Annotated[str, Form()] = "",
+):
+    """``successor``: the member who takes the leaving member's households, or the pool."""
+    chosen = assignments.POOL if successor == assignments.POOL else whole_number(successor)
+    try:
+        handed = accounts.remove_from_team(session, team, member_id, chosen, by=user)
+    except Invalid as invalid:
+        session.rollback()
+        member = _member_of(session, user, team, member_id)
+        return _removal(request, session, user, team, member, successor, invalid.errors)
+    return _back(session, user, team, **({"moved": handed} if handed else {}))
 
 
 @router.post("/{team_id}/pools")

@@ -14,7 +14,7 @@ from app.domain.identifiers import InvalidIdentifier, parse_id_number
 from app.domain.passwords import password_problem
 from app.domain.validation import Invalid, person_name, within
 from app.models import Person, Region, RegionLevel, Role, Team, TeamMembership, User
-from app.services import audit
+from app.services import assignments, audit
 from app.services.auth import close_all_sessions
 from app.services.regions import subtree_ids
 
@@ -234,14 +234,21 @@ def add_to_team(session: Session, team: Team, user_id: int, *, by: User) -> None
     session.commit()
 
 
-def remove_from_team(session: Session, team: Team, user_id: int, *, by: User) -> None:
+def remove_from_team(
+    session: Session, team: Team, user_id: int, successor: int | str | None = None, *, by: User
+) -> int:
+    """A member leaves the team, and in the same step the households they hold go to the
+    successor (another member of the team, or assignments.POOL): someone outside the team would
+    keep them off the team page and the dashboard. Returns how many were handed on."""
     link = session.get(TeamMembership, (team.id, user_id))
     member = session.get(User, user_id)
     if link is None or member is None or member.role != Role.member:
         raise Invalid({"user_id": N_("Choose a member of this team.")})
+    handed = assignments.hand_over(session, team, member, successor, by=by)
     session.delete(link)
     audit.record(session, "team_member_removed", user=by, target=f"team:{team.id}", member=user_id)
     session.commit()
+    return handed
 
 
 def create_team(session: Session, name: str, region_id: int | None, *, by: User) -> Team:

@@ -6,15 +6,17 @@ from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import BindParameter, ColumnElement, bindparam
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from app.core import clock
 from app.core.i18n import N_
+from app.domain.assignments import HANDOVER_ORDER, Handover, handover
 from app.domain.codes import RegionLevel, Role
 from app.domain.validation import Invalid
 from app.models import Assignment, ClaimPool, Household, Region, Team, TeamMembership, User
 from app.services import audit
-from app.services.households import HouseholdFilters, filter_conditions
+from app.services.households import HouseholdFilters, filter_conditions, head_name
 from app.services.regions import subtree_ids
 from app.services.scope import visible_households
 
@@ -110,11 +112,41 @@ def matching_ids(session: Session, user: User, filters: HouseholdFilters, today:
     return list(session.exec(query.order_by(Household.id)))
 
 
+@dataclass(frozen=True)
+class HandoverRow:
+    """A household in an assignment's preview: what it is, who holds it now, what happens."""
+
+    household: Household
+    village_name: str
+    head_name: str | None
+    holder_name: str | None
+    handover: Handover
+
+
+def preview(
+    session: Session, household_ids: list[int], member_id: int | None, *, by: User
+) -> list[HandoverRow]:
+    """What assigning would do to each household the user may see: those taken from another
+    member first, then the unassigned, then those already the member's."""
+    _check_member(session, member_id, by)
+    holder = aliased(User)
+    query = (
+        select(Household, Region.name, head_name(), holder.display_name)
+        .join(Region, col(Region.id) == Household.village_id)
+        .outerjoin(holder, col(holder.id) == Household.assignee_id)
+        .where(col(Household.id).in_(household_ids), visible_households(session, by))
+        .order_by(Household.village_id, Household.household_key, Household.id)
+    )
+    rows = [
+        HandoverRow(*row, handover(row[0].assignee_id, member_id)) for row in session.exec(query)
+    ]
+    return sorted(rows, key=lambda row: HANDOVER_ORDER.index(row.handover))
+
+
 def assign(session: Session, household_ids: list[int], member_id: int | None, *, by: User) -> int:
     """Give the households to a member (None: unassign). Only households the user may see and
     members of the user's teams; returns how many changed hands."""
-    if member_id is not None and member_id not in {m.id for m in assignable_members(session, by)}:
-        raise Invalid({"member_id": N_("Choose a member of your teams.")})
+    _check_member(session, member_id, by)
     households = session.exec(
         select(Household).where(
             col(Household.id).in_(household_ids), visible_households(session, by)
@@ -133,6 +165,11 @@ def assign(session: Session, household_ids: list[int], member_id: int | None, *,
     )
     session.commit()
     return len(changed)
+
+
+def _check_member(session: Session, member_id: int | None, by: User) -> None:
+    if member_id is not None and member_id not in {m.id for m in assignable_members(session, by)}:
+        raise Invalid({"member_id": N_("Choose a member of your teams.")})
 
 
 def _kind(household: Household, member_id: int | None) -> str:
@@ -157,29 +194,75 @@ def _record(session, household: Household, member_id, by: User | None, now, kind
     session.add(household)
 
 
+def movable(
+    session: Session, from_member_id: int, to_member_id: int, *, by: User
+) -> list[Household]:
+    """The households moving one member's whole list to another would hand on: both must be
+    members of the user's teams."""
+    for member_id in (from_member_id, to_member_id):
+        _check_member(session, member_id, by)
+    return held_by(session, from_member_id, by=by)
+
+
 def move_all(session: Session, from_member_id: int, to_member_id: int, *, by: User) -> int:
     """A member leaves or falls ill: all their households go to another member at once."""
-    members = {m.id for m in assignable_members(session, by)}
-    if from_member_id not in members or to_member_id not in members:
-        raise Invalid({"member_id": N_("Choose a member of your teams.")})
-    households = session.exec(
-        select(Household).where(
-            Household.assignee_id == from_member_id, visible_households(session, by)
-        )
-    ).all()
+    households = movable(session, from_member_id, to_member_id, by=by)
+    _hand_over(session, households, from_member_id, to_member_id, by=by)
+    session.commit()
+    return len(households)
+
+
+# Where a leaving member's households go when no member takes them: unassigned, so back in the
+# claim pool where their village's pool is open.
+POOL = "pool"
+CHOOSE_SUCCESSOR = N_("Choose who takes their households: another member of the team or the pool.")
+
+
+def held_by(session: Session, member_id: int, *, by: User) -> list[Household]:
+    """The member's households the user may see (and so hand on)."""
+    query = select(Household).where(
+        Household.assignee_id == member_id, visible_households(session, by)
+    )
+    return list(session.exec(query))
+
+
+def hand_over(
+    session: Session, team: Team, member: User, successor: int | str | None, *, by: User
+) -> int:
+    """A member leaving the team hands every household they hold to another member of the team
+    or back to the pool (``POOL``); refused, changing nothing, without one of those. Left to the
+    caller to commit with the leaving itself."""
+    households = held_by(session, member.id, by=by)
+    if not households:
+        return 0
+    others = {m.id for m in members_of(session, by, team)} - {member.id}
+    if successor != POOL and successor not in others:
+        raise Invalid({"successor": CHOOSE_SUCCESSOR})
+    to_member_id = None if successor == POOL else successor
+    _hand_over(session, households, member.id, to_member_id, by=by)
+    return len(households)
+
+
+def _hand_over(
+    session: Session,
+    households: list[Household],
+    from_member_id: int,
+    to_member_id: int | None,
+    *,
+    by: User,
+) -> None:
     now = clock.now()
+    kind = "move" if to_member_id else "unassign"
     for household in households:
-        _record(session, household, to_member_id, by, now, "move")
+        _record(session, household, to_member_id, by, now, kind)
     audit.record(
         session,
         "assignment_moved",
         user=by,
-        target=f"user:{to_member_id}",
+        target=f"user:{to_member_id}" if to_member_id else "unassigned",
         from_user=from_member_id,
         households=len(households),
     )
-    session.commit()
-    return len(households)
 
 
 # --- claim pools -------------------------------------------------------------------------------

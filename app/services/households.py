@@ -134,16 +134,8 @@ def search(
         .correlate(Household)
         .scalar_subquery()
     )
-    head_name = (
-        select(Person.name)
-        .where(Person.household_id == Household.id)
-        .order_by((Person.relation != "head"), Person.id)
-        .limit(1)
-        .correlate(Household)
-        .scalar_subquery()
-    )
     query = (
-        select(Household, Region.name, people_count, head_name)
+        select(Household, Region.name, people_count, head_name())
         .join(Region, col(Region.id) == Household.village_id)
         .where(*conditions)
         .order_by(Household.village_id, Household.household_key, Household.id)
@@ -152,6 +144,18 @@ def search(
     )
     rows = [HouseholdRow(*row) for row in session.exec(query)]
     return HouseholdPage(rows, total, page, page_size)
+
+
+def head_name():
+    """The household's head's name (else its first person's), read beside the household."""
+    return (
+        select(Person.name)
+        .where(Person.household_id == Household.id)
+        .order_by((Person.relation != "head"), Person.id)
+        .limit(1)
+        .correlate(Household)
+        .scalar_subquery()
+    )
 
 
 def filter_conditions(filters: HouseholdFilters, today: date) -> list[ColumnElement[bool]]:
