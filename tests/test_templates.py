@@ -10,7 +10,6 @@ from jinja2 import nodes
 from app.core.templating import templates
 
 ENV = templates.env
-SCOPES = (nodes.Block, nodes.Macro, nodes.CallBlock)
 
 
 def own_nodes(node: nodes.Node) -> Iterator[nodes.Node]:
