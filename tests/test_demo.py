@@ -16,12 +16,17 @@ from app.models import (
     User,
 )
 from app.synthetic import Generator
-from tests.conftest import demo_instead_of_personas
+from tests.conftest import database_copy
+
+
+@pytest.fixture
+def database_url(demo_database, tmp_path, monkeypatch):
+    yield from database_copy(demo_database, tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def demo_db(db: Session) -> Session:
-    demo_instead_of_personas(db, households=120)
+    """A copy of the template database with the demo (120 households) instead of the personas."""
     return db
 
 
