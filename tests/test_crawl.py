@@ -13,12 +13,13 @@ from fastapi.testclient import TestClient
 
 from app.demo import DEMO_PASSWORD
 from tests.conftest import csrf_token, database_copy, sign_in
+from tests.factories import user_id
 from tests.pages import Form, Page
 from tests.sheets import as_csv, person_row
 
 ACCOUNTS = ["admin", "lead1", "member1", "cadre1"]
 PER_PATTERN = 3  # /households/1, /households/2 … are one page to the crawl after a few
-NOT_PAGES = ("/static/", "/api/", "/logout")
+NOT_PAGES = ("/static/", "/api/", "/logout", "/login")
 SESSION_FORMS = ("/logout", "/language")  # they end the walk rather than test a fragment
 HTMX = {"HX-Request": "true"}
 
@@ -69,6 +70,7 @@ class Crawl:
     client: TestClient
     fragments: bool = True
     server_errors: list[str] = field(default_factory=list)
+    signed_out_by: list[str] = field(default_factory=list)  # the rest of the walk would be moot
     post_forms: list[tuple[str, Form]] = field(default_factory=list)
     asked: int = 0
     _seen: set[str] = field(default_factory=set)
@@ -101,10 +103,13 @@ class Crawl:
             answer = self.client.post(url, headers=headers, follow_redirects=False, **post)
         else:
             answer = self.client.get(url, headers=headers)
+        asked = f"{'POST' if post else 'GET'} {url.removeprefix('http://testserver')}"
+        asked += " (HTMX)" if headers else ""
         if answer.status_code >= 500:
-            how = "POST" if post else "GET"
-            where = url.removeprefix("http://testserver")
-            self.server_errors.append(f"{how} {where}{' (HTMX)' if headers else ''}")
+            self.server_errors.append(asked)
+        went = answer.headers.get("HX-Redirect") or answer.headers.get("location") or ""
+        if (went or urlsplit(str(answer.url)).path).startswith("/login"):
+            self.signed_out_by.append(asked)
         return answer
 
     def _admit(self, url: str) -> bool:
@@ -135,16 +140,17 @@ def signed_in_crawl(client: TestClient, username: str, fragments: bool = True) -
 def test_every_page_and_fragment_an_account_reaches_answers(client, dry_run_import, username):
     crawl = signed_in_crawl(client, username)
     assert not crawl.server_errors, "\n".join(["server errors:", *crawl.server_errors])
-    assert crawl.asked > 20, "the walk went nowhere"
+    assert not crawl.signed_out_by and crawl.asked > 20, "the walk went nowhere"
 
 
-def steps_before_confirming(post_forms: list[tuple[str, Form]]):
-    """Each kind of POST form once, leaving out those the browser asks about first (hx-confirm)
-    and the confirming step after a preview: the walk stops before anything irreversible."""
+def steps_before_confirming(post_forms: list[tuple[str, Form]], own_account: str):
+    """Each kind of POST form once, leaving out those the browser asks about first (hx-confirm),
+    the confirming step after a preview, and what an admin may do to their own account (a new
+    password would sign them out): the walk stops before anything irreversible."""
     kinds = set()
     for target, form in post_forms:
         names = {each.name for each in form.fields}
-        if "hx-confirm" in form.attributes or "confirmed" in names:
+        if "hx-confirm" in form.attributes or "confirmed" in names or own_account in target:
             continue
         kind = (pattern(target), frozenset(names))
         if kind not in kinds:
@@ -153,11 +159,12 @@ def steps_before_confirming(post_forms: list[tuple[str, Form]]):
 
 
 @pytest.mark.parametrize("username", ACCOUNTS)
-def test_every_form_an_account_reaches_posts_as_a_fragment(client, dry_run_import, username):
+def test_every_form_an_account_reaches_posts_as_a_fragment(client, db, dry_run_import, username):
     crawl = signed_in_crawl(client, username, fragments=False)
     token = {"X-CSRF-Token": csrf_token(client, "/")}
+    own_account = f"/admin/users/{user_id(db, username)}/"
     posted = 0
-    for target, form in steps_before_confirming(crawl.post_forms):
+    for target, form in steps_before_confirming(crawl.post_forms, own_account):
         for fields in (form.as_the_page_fills_it(), form.as_a_user_fills_it()):
             data = {name: [v for n, v in fields if n == name] for name, _value in fields}
             files = {f.name: ("", b"") for f in form.fields if f.kind == "file"}
@@ -165,3 +172,4 @@ def test_every_form_an_account_reaches_posts_as_a_fragment(client, dry_run_impor
             posted += 1
     assert not crawl.server_errors, "\n".join(["server errors:", *crawl.server_errors])
     assert posted > 0
+    assert not crawl.signed_out_by, "the walk went on signed out"
