@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 @dataclass
 class Field:
     name: str
-    kind: str  # an input's type, or "select", "textarea", "button"
+    kind: str  # an input's or a button's type, or "select", "textarea"
     value: str = ""
     checked: bool = False
     options: list[tuple[str, bool]] = field(default_factory=list)  # value, selected
