@@ -8,10 +8,24 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import get_engine
+from app.demo import load_demo
+from app.models import (
+    AuditEvent,
+    Household,
+    Person,
+    PersonKeyGroup,
+    PersonSubsidy,
+    Region,
+    Report,
+    Team,
+    TeamMembership,
+    User,
+)
 from tests import factories
 from tests.databases import COPIES
 
@@ -50,6 +64,39 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
         with Session(get_engine()) as session:
             factories.personas(session)
         get_engine().dispose()
+    return url
+
+
+def demo_instead_of_personas(session: Session, households: int) -> None:
+    """The template database without its personas, then the demo loaded."""
+    for table in (
+        Report,
+        AuditEvent,
+        TeamMembership,
+        User,
+        Team,
+        PersonKeyGroup,
+        PersonSubsidy,
+        Person,
+    ):
+        session.exec(delete(table))
+    session.exec(delete(Household))
+    session.exec(delete(Region).where(Region.level.in_(["township", "village"])))
+    session.commit()
+    load_demo(session, households=households)
+
+
+@pytest.fixture(scope="session")
+def demo_database(template_database, tmp_path_factory) -> str:
+    """The template database with the demo instead of the personas, for tests that walk the
+    app as the demo's accounts see it; each test gets its own copy (``database_copy``)."""
+    url = COPIES.copy(template_database, tmp_path_factory.mktemp("demo"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        use_database(monkeypatch, url)
+        with Session(get_engine()) as session:
+            demo_instead_of_personas(session, households=120)
+        get_engine().dispose()
+        get_engine.cache_clear()
     return url
 
 

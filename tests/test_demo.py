@@ -4,11 +4,9 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import delete
 from sqlmodel import Session, func, select
 
 from app.core import crypto
-from app.demo import load_demo
 from app.domain.identifiers import parse_id_number
 from app.domain.people import age
 from app.models import (
@@ -16,36 +14,21 @@ from app.models import (
     EnrolmentChange,
     Household,
     Person,
-    PersonKeyGroup,
-    PersonSubsidy,
-    Region,
     Report,
-    Team,
-    TeamMembership,
     User,
 )
 from app.synthetic import Generator
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, database_copy, sign_in
+
+
+@pytest.fixture
+def database_url(demo_database, tmp_path, monkeypatch):
+    yield from database_copy(demo_database, tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def demo_db(db: Session) -> Session:
-    """The template database without its personas, then the demo loaded."""
-    for table in (
-        Report,
-        AuditEvent,
-        TeamMembership,
-        User,
-        Team,
-        PersonKeyGroup,
-        PersonSubsidy,
-        Person,
-    ):
-        db.exec(delete(table))
-    db.exec(delete(Household))
-    db.exec(delete(Region).where(Region.level.in_(["township", "village"])))
-    db.commit()
-    load_demo(db, households=120)
+    """A copy of the template database with the demo (120 households) instead of the personas."""
     return db
 
 

@@ -8,7 +8,6 @@ import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,6 +48,7 @@ from app.services.households import HouseholdFilters
 from app.services.parameters import shipped_data
 from tests.conftest import csrf_token
 from tests.factories import assign, household, id_number, person, user_named, visit
+from tests.pages import Page
 from tests.sheets import HEADER
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -417,63 +417,13 @@ GARBAGE = [
 FORMS_PER_PAGE = 4  # the parameter page has a form per series, all alike
 
 
-class Forms(HTMLParser):
-    """The POST forms of a page: where each goes, and its fields as the page fills them in."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[tuple[str, list[tuple[str, str]]]] = []
-        self.select: str | None = None
-        self.textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        given = {name: value or "" for name, value in attrs}
-        name, kind = given.get("name"), given.get("type", "text")
-        if tag == "form":
-            if given.get("method", "").lower() == "post":
-                self.found.append((given.get("action", ""), []))
-        elif not self.found or self.found[-1] is None:
-            return
-        elif tag == "input" and name and kind != "file":
-            if kind not in ("checkbox", "radio") or "checked" in given:
-                self.found[-1][1].append((name, given.get("value", "")))
-        elif tag == "select":
-            self.select = name
-        elif (
-            tag == "option" and self.select and ("selected" in given or not self._has(self.select))
-        ):
-            self._set(self.select, given.get("value", ""))
-        elif tag == "textarea" and name:
-            self.textarea = name
-            self.found[-1][1].append((name, ""))
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea and self.found:
-            self._set(self.textarea, data)
-
-    def _has(self, name: str) -> bool:
-        return any(field == name for field, _value in self.found[-1][1])
-
-    def _set(self, name: str, value: str) -> None:
-        fields = [(f, v) for f, v in self.found[-1][1] if f != name]
-        self.found[-1][1][:] = [*fields, (name, value)]
-
-
 def post_forms(client, page: str) -> list[tuple[str, list[tuple[str, str]]]]:
     response = client.get(page)
     assert response.status_code == 200, (page, response.status_code)
-    parser = Forms()
-    parser.feed(response.text)
     forms = [
-        (action or page.split("?")[0], fields)
-        for action, fields in parser.found
-        if action not in ("/logout", "/language")
+        (form.action or page.split("?")[0], form.as_the_page_fills_it())
+        for form in Page(response.text).forms
+        if form.method == "post" and form.action not in ("/logout", "/language")
     ]
     return forms[:FORMS_PER_PAGE]
 

@@ -7,7 +7,10 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 
 from app import labels
 from app.core import i18n
@@ -16,6 +19,17 @@ APP_DIR = Path(__file__).resolve().parents[1]
 STATIC_DIR = APP_DIR.parent / "static"
 
 templates = Jinja2Blocks(directory=APP_DIR / "templates")
+
+
+@pass_context
+def csrf(context: Context) -> Markup:
+    """The hidden field every posted form carries. A global, not a macro: an HTMX fragment renders
+    only its block, where a macro imported at the template's top is undefined."""
+    field = '<input type="hidden" name="csrf_token" value="{}">'
+    return Markup(field).format(context.get("csrf_token", ""))
+
+
+templates.env.globals["csrf"] = csrf
 
 
 @lru_cache

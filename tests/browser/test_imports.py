@@ -1,8 +1,12 @@
-"""A lead imports a department's GBK list with one bad row, on a phone and on a desktop."""
+"""A lead imports a department's GBK list with one bad row, on a phone and on a desktop; a long
+list is checked in the background while its page shows the progress."""
+
+import threading
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.services import imports
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import id_number
 from tests.sheets import as_csv, person_row
@@ -44,3 +48,32 @@ def test_import_a_gbk_list_see_the_bad_row_commit_and_find_the_people(
     page.goto(f"{live_server}/households?q=王")
     expect(page.locator("#household-rows")).to_contain_text("王大海")
     expect(page.locator("#household-rows")).to_contain_text("2人")
+
+
+def test_a_long_list_shows_its_progress_until_checked_then_offers_the_commit(
+    page: Page, live_server, monkeypatch
+):
+    """The page polls the report as an HTMX fragment: had it failed, the lead would have been
+    left on "Working…" for good with no commit button (issue #20)."""
+    monkeypatch.setattr(imports, "SYNC_ROWS", 1)  # three rows count as a long list
+    checking = threading.Event()
+    run = imports.run_in_background
+
+    def run_once_watched(*args) -> None:
+        checking.wait(timeout=10)
+        run(*args)
+
+    monkeypatch.setattr(imports, "run_in_background", run_once_watched)
+    sign_in(page, live_server, "lee")
+    page.goto(f"{live_server}/imports")
+    page.get_by_label("文件").set_input_files(
+        {"name": "民政局名单.csv", "mimeType": "text/csv", "buffer": LIST}
+    )
+    page.get_by_role("button", name="上传").click()
+
+    expect(page.get_by_role("status")).to_contain_text("处理中：已完成0行，共3行")
+    screenshot(page, "import-working")
+    checking.set()
+    page.get_by_role("button", name="导入2行有效数据").click(timeout=10_000)
+    expect(page.get_by_text("已导入。有问题的行未导入")).to_be_visible(timeout=10_000)
+    screenshot(page, "import-long-list-done")
