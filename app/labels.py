@@ -7,6 +7,7 @@ from babel.dates import format_skeleton
 
 from app.core import i18n
 from app.core.i18n import N_, gettext_for
+from app.domain import quality
 from app.domain.codes import (
     ChangeStatus,
     Channel,
@@ -394,4 +395,25 @@ LEAFLET_STATES = {
     "draft": N_("Draft"),
     "published": N_("Published"),
     "retired": N_("Retired"),
+}
+
+# The code values an audit detail holds, by the key that holds them (app.domain.audit.compact).
+AUDIT_CODES = {
+    "role": ROLES,
+    "kind": {**OUTCOMES, **quality.LABELS, **HOUSEHOLD_KINDS},
+    "days": {**OUTCOMES, **NOT_REACHED_REASONS},
+    "reason": REVEAL_REASONS,
+    "confidence": CONFIDENCE,
+    "region": PARAMETER_REGIONS,
+    "metric": METRICS,
+    "relation": RELATIONS,
+    "insurance_status": INSURANCE_STATUSES,
+    "status": INSURANCE_STATUSES,
+    "subsidy_categories": SUBSIDY_CATEGORIES,
+    "subsidy": SUBSIDY_CATEGORIES,
+    "key_groups": {str(number): text for number, text in KEY_GROUPS.items()},
+    "key_group": {str(number): text for number, text in KEY_GROUPS.items()},
+    "plan_list": PLAN_LISTS,
+    "sex": SEXES,
+    "parameter": PARAMETER_SERIES,
 }

@@ -57,7 +57,7 @@ def test_the_log_lists_newest_first_with_who_what_and_when(as_user, db, trail):
     later = event(db, "reveal_id_number", by="lee", reason="confirm_identity")
     page = as_user("alice").get("/admin/audit").text
     assert page.index(f'id="audit-{later.id}"') < page.index(f'id="audit-{earlier.id}"')
-    assert "lee" in row(page, later) and "reason: confirm_identity" in row(page, later)
+    assert "lee" in row(page, later) and "原因：核实本人身份" in row(page, later)
     assert "10:00" in row(page, earlier), "times are shown in business time (UTC+8)"
 
 
@@ -107,7 +107,7 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_recorded(as_user, db, 
     header, *body = rows.to_python()
     assert len(header) == 6
     assert [row[1] for row in body] == ["lee"]
-    assert "reason: confirm_identity" in body[0][4]
+    assert body[0][4] == "原因：核实本人身份"
     recorded = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert (recorded.username, recorded.target) == ("alice", "audit")
     assert recorded.detail == {"filters": {"action": "reveal_id_number"}}
@@ -123,7 +123,7 @@ def test_the_export_holds_more_rows_than_it_reads_at_once_newest_first(
     response = as_user("alice").get("/admin/audit/export.xlsx?action=reveal_id_number")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     _header, *body = rows.to_python()
-    assert [row[4] for row in body] == [f"attempt: {n}" for n in (4, 3, 2, 1, 0)]
+    assert [row[4] for row in body] == [f"attempt：{n}" for n in (4, 3, 2, 1, 0)]
 
 
 def test_the_export_holds_the_rows_there_when_it_was_asked_for(as_user, db, trail):
@@ -274,3 +274,13 @@ def test_signing_in_shows_in_the_log_at_once(client, db, as_user, trail):
     sign_in(client, "mei", "wrong-password")
     page = as_user("alice").get("/admin/audit?action=login_failed").text
     assert page.count('<li id="audit-') == 1
+
+
+def test_what_a_row_concerns_reads_as_words_and_opens_every_entry_about_it(db, as_user):
+    recorded = audit.record(
+        db, "household_verified", user=user_named(db, "lee"), target="household:3"
+    )
+    db.commit()
+    page = as_user("alice").get("/admin/audit").text
+    assert '<a href="/admin/audit?target=household%3A3"' in row(page, recorded)
+    assert ">住户 3</a>" in row(page, recorded)

@@ -10,7 +10,7 @@ from app.core.i18n import gettext_for
 from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import AdminUser
-from app.domain.audit import ACTION_LABELS, compact
+from app.domain.audit import ACTION_LABELS, compact, concerning
 from app.domain.validation import whole_number
 from app.routes.files import file_attachment
 from app.services import audit_log, exports
@@ -28,6 +28,7 @@ def audit_page(request: Request, session: SessionDep, admin: AdminUser, page: st
         "action_labels": ACTION_LABELS,
         "accounts": audit_log.accounts_present(session),
         "compact": compact,
+        "concerning": concerning,
         "fits_xlsx": exports.fits_xlsx,
     }
     block = "audit_rows" if request.headers.get("hx-request") else None

@@ -15,6 +15,7 @@ from app.core.i18n import Gettext
 from app.domain.audit import ACTION_LABELS, compact
 from app.domain.paging import page_count
 from app.domain.validation import whole_number
+from app.labels import AUDIT_CODES
 from app.models import AuditEvent, User
 from app.services import audit, exports
 
@@ -168,6 +169,6 @@ def _sheet_rows(
             username,
             _(ACTION_LABELS[action]) if action in ACTION_LABELS else action,
             target,
-            compact(detail),
+            compact(detail, _, AUDIT_CODES),
             address,
         ]
