@@ -267,6 +267,33 @@ PARAMETER_SERIES = {
     "long_extension_months": N_("Months of extra payments that call for a talk"),
 }
 
+# The named parts and rule codes of the parameters' values, as the parameter page shows them.
+PARAMETER_VALUES = {
+    "per_year": N_("Per extra year"),
+    "after_years": N_("Counted after (years)"),
+    "lowest_tier": N_("Lowest tier"),
+    "tiers_from_500": N_("Tiers from 500 yuan"),
+    "lower_pct": N_("Lower limit (%)"),
+    "upper_pct": N_("Upper limit (%)"),
+    "earlier_months": N_("Up to months earlier"),
+    "later_months": N_("Up to months later"),
+    "max_months": N_("At most (months)"),
+    "until_retirement_within": N_("To retirement if it is within (months)"),
+    "original_age": N_("Original age"),
+    "first_cohort": N_("First birth month affected"),
+    "birth_months_per_step": N_("Birth months per month of delay"),
+    "cap_months": N_("Delay cap (months)"),
+    "linear_by_month": N_("Linear by month"),
+    "whole_years": N_("Whole years (rounded down)"),
+    **PENSION_CATEGORIES,
+}
+
+# Column headings of the parameters whose values are tables keyed by a number.
+PARAMETER_COLUMNS = {
+    "resident_subsidy_ladder": (N_("Annual tier (yuan)"), N_("Subsidy (yuan a year)")),
+    "employee_account_divisor": (N_("Age at retirement"), N_("Divisor (months)")),
+}
+
 # What each calculator flag tells the person (pension-rules.md §5), with the values the result
 # has; "code.scheme" words a flag differently for one scheme. In the order the page lists them:
 # what the person must act on first, the assumptions last.
