@@ -8,10 +8,24 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import get_engine
+from app.demo import load_demo
+from app.models import (
+    AuditEvent,
+    Household,
+    Person,
+    PersonKeyGroup,
+    PersonSubsidy,
+    Region,
+    Report,
+    Team,
+    TeamMembership,
+    User,
+)
 from tests import factories
 from tests.databases import COPIES
 
@@ -73,6 +87,27 @@ def database_copy(source: str, folder, monkeypatch: pytest.MonkeyPatch) -> Itera
 def db(database_url) -> Iterator[Session]:
     with Session(get_engine()) as session:
         yield session
+
+
+@pytest.fixture
+def demo_db(db: Session) -> Session:
+    """The template database without its personas, then the demo loaded."""
+    for table in (
+        Report,
+        AuditEvent,
+        TeamMembership,
+        User,
+        Team,
+        PersonKeyGroup,
+        PersonSubsidy,
+        Person,
+    ):
+        db.exec(delete(table))
+    db.exec(delete(Household))
+    db.exec(delete(Region).where(Region.level.in_(["township", "village"])))
+    db.commit()
+    load_demo(db, households=120)
+    return db
 
 
 @pytest.fixture

@@ -3,48 +3,18 @@
 from collections import Counter
 from datetime import date
 
-import pytest
-from sqlalchemy import delete
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from app.core import crypto
-from app.demo import load_demo
 from app.domain.identifiers import parse_id_number
 from app.domain.people import age
 from app.models import (
-    AuditEvent,
     Household,
     Person,
-    PersonKeyGroup,
-    PersonSubsidy,
-    Region,
     Report,
-    Team,
-    TeamMembership,
     User,
 )
 from app.synthetic import Generator
-
-
-@pytest.fixture
-def demo_db(db: Session) -> Session:
-    """The template database without its personas, then the demo loaded."""
-    for table in (
-        Report,
-        AuditEvent,
-        TeamMembership,
-        User,
-        Team,
-        PersonKeyGroup,
-        PersonSubsidy,
-        Person,
-    ):
-        db.exec(delete(table))
-    db.exec(delete(Household))
-    db.exec(delete(Region).where(Region.level.in_(["township", "village"])))
-    db.commit()
-    load_demo(db, households=120)
-    return db
 
 
 def test_the_demo_has_the_documented_accounts_and_households(demo_db, client):
