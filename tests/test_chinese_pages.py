@@ -117,3 +117,14 @@ def test_every_page_a_role_reaches_is_in_chinese(demo_db, client, username):
     english = crawl(client)
     report = "\n".join(f"{url}: {' '.join(sorted(words))}" for url, words in english.items())
     assert not english, f"English words in the zh-CN pages of {username}:\n{report}"
+
+
+def test_a_page_asked_for_with_a_malformed_id_answers_in_chinese(as_user, api_token):
+    member = as_user("mei")
+    response = member.get("/households/abc")
+    assert response.status_code == 404 and '<html lang="zh-CN">' in response.text
+    page = VisibleText()
+    page.feed(response.text)
+    assert "未找到" in " ".join(page.parts) and not english_words(" ".join(page.parts))
+    api = member.get("/api/v1/households/abc", headers=api_token("mei"))
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["path", "household_id"]
