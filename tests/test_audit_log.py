@@ -10,11 +10,11 @@ from sqlmodel import delete, select
 
 from app.core import clock
 from app.core.db import get_engine
-from app.models import AuditEvent
+from app.models import AuditEvent, Team
 from app.services import audit, audit_log, exports
 from tests.conftest import sign_in
 from tests.databases import ON_POSTGRES
-from tests.factories import user_named
+from tests.factories import region_named, user_id, user_named
 from tests.query_plans import query_plans
 from tests.routes import app_routes
 
@@ -284,3 +284,27 @@ def test_what_a_row_concerns_reads_as_words_and_opens_every_entry_about_it(db, a
     page = as_user("alice").get("/admin/audit").text
     assert '<a href="/admin/audit?target=household%3A3"' in row(page, recorded)
     assert ">住户 3</a>" in row(page, recorded)
+
+
+def test_ids_in_a_detail_read_as_the_names_of_their_regions_teams_and_members(as_user, db, trail):
+    teams = [
+        db.exec(select(Team.id).where(Team.name == name)).one() for name in ("北城一队", "北城二队")
+    ]
+    created = event(
+        db,
+        "user_created",
+        by="alice",
+        role="member",
+        region=region_named(db, "北城街道").id,
+        teams=teams,
+    )
+    moved = event(db, "assignment_moved", by="lee", from_user=user_id(db, "ming"), households=3)
+    alice = as_user("alice")
+    page = alice.get("/admin/audit").text
+    assert "角色：先锋队员；所属区域：北城街道；队伍：北城一队、北城二队" in row(page, created)
+    assert "原队员：明队员；住户：3" in row(page, moved)
+    sheet = alice.get("/admin/audit/export.xlsx?action=assignment_moved").content
+    _header, *body = (
+        CalamineWorkbook.from_filelike(io.BytesIO(sheet)).get_sheet_by_index(0).to_python()
+    )
+    assert body[0][4] == "原队员：明队员；住户：3"

@@ -21,13 +21,15 @@ router = Router(prefix="/admin/audit")
 @router.get("")
 def audit_page(request: Request, session: SessionDep, admin: AdminUser, page: str = "1"):
     filters = audit_log.AuditFilters.from_page(request.query_params)
+    results = audit_log.search(session, filters, whole_number(page) or 1)
     context = {
-        "results": audit_log.search(session, filters, whole_number(page) or 1),
+        "results": results,
         "query": request.query_params,
         "actions": {a: ACTION_LABELS.get(a, a) for a in audit_log.actions_present(session)},
         "action_labels": ACTION_LABELS,
         "accounts": audit_log.accounts_present(session),
         "compact": compact,
+        "codes": audit_log.detail_codes(session, (event.detail for event in results.rows)),
         "concerning": concerning,
         "fits_xlsx": exports.fits_xlsx,
     }
