@@ -7,7 +7,7 @@ from babel.dates import format_skeleton
 
 from app.core import i18n
 from app.core.i18n import N_, gettext_for
-from app.domain import quality
+from app.domain import audit, quality
 from app.domain.codes import (
     ChangeStatus,
     Channel,
@@ -443,4 +443,5 @@ AUDIT_CODES = {
     "plan_list": PLAN_LISTS,
     "sex": SEXES,
     "parameter": PARAMETER_SERIES,
+    "action": audit.ACTION_LABELS,  # an export's filters
 }

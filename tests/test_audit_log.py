@@ -111,6 +111,7 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_recorded(as_user, db, 
     recorded = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert (recorded.username, recorded.target) == ("alice", "audit")
     assert recorded.detail == {"filters": {"action": "reveal_id_number"}}
+    assert "筛选：操作 查看完整身份证号" in as_user("alice").get("/admin/audit?action=export").text
 
 
 def test_the_export_holds_more_rows_than_it_reads_at_once_newest_first(
