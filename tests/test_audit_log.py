@@ -300,6 +300,8 @@ def test_ids_in_a_detail_read_as_the_names_of_their_regions_teams_and_members(as
         teams=teams,
     )
     moved = event(db, "assignment_moved", by="lee", from_user=user_id(db, "ming"), households=3)
+    moved.target = f"user:{user_id(db, 'mei')}"
+    db.commit()
     alice = as_user("alice")
     page = alice.get("/admin/audit").text
     assert "角色：先锋队员；所属区域：北城街道；队伍：北城一队、北城二队" in row(page, created)
@@ -308,4 +310,4 @@ def test_ids_in_a_detail_read_as_the_names_of_their_regions_teams_and_members(as
     _header, *body = (
         CalamineWorkbook.from_filelike(io.BytesIO(sheet)).get_sheet_by_index(0).to_python()
     )
-    assert body[0][4] == "原队员：明队员；住户：3"
+    assert body[0][3:5] == [f"账号 {user_id(db, 'mei')}", "原队员：明队员；住户：3"]

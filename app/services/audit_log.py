@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.core import clock
 from app.core.i18n import Gettext
-from app.domain.audit import ACTION_LABELS, compact
+from app.domain.audit import ACTION_LABELS, compact, concerning
 from app.domain.paging import page_count
 from app.domain.validation import whole_number
 from app.labels import AUDIT_CODES
@@ -195,7 +195,7 @@ def _sheet_rows(
                 clock.local(at).strftime("%Y-%m-%d %H:%M:%S"),
                 username,
                 _(ACTION_LABELS[action]) if action in ACTION_LABELS else action,
-                target,
+                concerning(target, _, codes) if target else "",
                 compact(detail, _, codes),
                 address,
             ]
