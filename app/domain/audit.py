@@ -174,7 +174,7 @@ DETAIL_NAMES = {
     "status": N_("Insurance status"),
     "plan_list": N_("Plan list"),
     "stale": N_("Not visited lately"),
-    "unassigned": N_("Unassigned"),
+    "unassigned": N_("Not assigned"),
     "assignee_id": N_("Member"),
     "action": N_("Action"),
     "user_id": N_("Who"),
