@@ -74,7 +74,7 @@ $(VENV)/.dev: requirements-dev.lock | $(VENV)/bin/python
 
 # Re-extract the messages and merge them into the catalogs; then translate the new entries.
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o app/translations/messages.pot .
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --width 100
 
 # A consistent copy of the SQLite database, safe while the app runs (TO=path, default under

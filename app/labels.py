@@ -8,6 +8,7 @@ from babel.dates import format_skeleton
 
 from app.core import i18n
 from app.core.i18n import N_, gettext_for
+from app.domain import audit, quality
 from app.domain.codes import (
     ChangeStatus,
     Channel,
@@ -348,6 +349,33 @@ PARAMETER_SERIES = {
     "long_extension_months": N_("Months of extra payments that call for a talk"),
 }
 
+# The named parts and rule codes of the parameters' values, as the parameter page shows them.
+PARAMETER_VALUES = {
+    "per_year": N_("Per extra year"),
+    "after_years": N_("Counted after (years)"),
+    "lowest_tier": N_("Lowest tier"),
+    "tiers_from_500": N_("Tiers from 500 yuan"),
+    "lower_pct": N_("Lower limit (%)"),
+    "upper_pct": N_("Upper limit (%)"),
+    "earlier_months": N_("Up to months earlier"),
+    "later_months": N_("Up to months later"),
+    "max_months": N_("At most (months)"),
+    "until_retirement_within": N_("To retirement if it is within (months)"),
+    "original_age": N_("Original age"),
+    "first_cohort": N_("First birth month affected"),
+    "birth_months_per_step": N_("Birth months per month of delay"),
+    "cap_months": N_("Delay cap (months)"),
+    "linear_by_month": N_("Linear by month"),
+    "whole_years": N_("Whole years (rounded down)"),
+    **PENSION_CATEGORIES,
+}
+
+# Column headings of the parameters whose values are tables keyed by a number.
+PARAMETER_COLUMNS = {
+    "resident_subsidy_ladder": (N_("Annual tier (yuan)"), N_("Subsidy (yuan a year)")),
+    "employee_account_divisor": (N_("Age at retirement"), N_("Divisor (months)")),
+}
+
 # What each calculator flag tells the person (pension-rules.md §5), with the values the result
 # has; "code.scheme" words a flag differently for one scheme. In the order the page lists them:
 # what the person must act on first, the assumptions last.
@@ -476,4 +504,26 @@ LEAFLET_STATES = {
     "draft": N_("Draft"),
     "published": N_("Published"),
     "retired": N_("Retired"),
+}
+
+# The code values an audit detail holds, by the key that holds them (app.domain.audit.compact).
+AUDIT_CODES = {
+    "role": ROLES,
+    "kind": {**OUTCOMES, **quality.LABELS, **HOUSEHOLD_KINDS},
+    "days": {**OUTCOMES, **NOT_REACHED_REASONS},
+    "reason": REVEAL_REASONS,
+    "confidence": CONFIDENCE,
+    "region": PARAMETER_REGIONS,
+    "metric": METRICS,
+    "relation": RELATIONS,
+    "insurance_status": INSURANCE_STATUSES,
+    "status": INSURANCE_STATUSES,
+    "subsidy_categories": SUBSIDY_CATEGORIES,
+    "subsidy": SUBSIDY_CATEGORIES,
+    "key_groups": {str(number): text for number, text in KEY_GROUPS.items()},
+    "key_group": {str(number): text for number, text in KEY_GROUPS.items()},
+    "plan_list": PLAN_LISTS,
+    "sex": SEXES,
+    "parameter": PARAMETER_SERIES,
+    "action": audit.ACTION_LABELS,  # an export's filters
 }

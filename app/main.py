@@ -7,6 +7,8 @@ from http import HTTPStatus
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from psycopg.errors import NumericValueOutOfRange
@@ -60,6 +62,7 @@ ERROR_TITLES = {
     403: N_("No access"),
     404: N_("Not found"),
     405: N_("Not allowed"),
+    422: N_("This value is not valid."),
 }
 
 
@@ -135,6 +138,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(OverflowError, _id_out_of_range)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(RequestValidationError, _malformed_request)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
     return app
@@ -152,6 +156,16 @@ def _id_out_of_range(request: Request, _exc: OverflowError) -> Response:
     """A record id larger than the database stores names no record (SQLite raises
     OverflowError binding it, PostgreSQL refuses it): answer as for any absent record."""
     return _http_error(request, StarletteHTTPException(404))
+
+
+async def _malformed_request(request: Request, exc: RequestValidationError) -> Response:
+    """A page asked for with what cannot be read (an id that is no number) answers with the
+    error page in the caller's language, not FastAPI's English JSON: a malformed path names
+    nothing, so 404. The API keeps its own answer."""
+    if request.url.path.startswith("/api/"):
+        return await request_validation_exception_handler(request, exc)
+    in_path = any(error["loc"][0] == "path" for error in exc.errors())
+    return _http_error(request, StarletteHTTPException(404 if in_path else 422))
 
 
 def _data_error(request: Request, exc: DataError) -> Response:

@@ -123,6 +123,13 @@ def db(database_url) -> Iterator[Session]:
 
 
 @pytest.fixture
+def demo_db(db: Session) -> Session:
+    """The template database without its personas, then the demo loaded."""
+    demo_instead_of_personas(db, households=120)
+    return db
+
+
+@pytest.fixture
 def client(database_url) -> Iterator[TestClient]:
     from app.main import app
 

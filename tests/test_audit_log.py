@@ -10,11 +10,11 @@ from sqlmodel import delete, select
 
 from app.core import clock
 from app.core.db import get_engine
-from app.models import AuditEvent
+from app.models import AuditEvent, Team
 from app.services import audit, audit_log, exports
 from tests.conftest import sign_in
 from tests.databases import ON_POSTGRES
-from tests.factories import user_named
+from tests.factories import region_named, user_id, user_named
 from tests.query_plans import query_plans
 from tests.routes import app_routes
 
@@ -57,7 +57,7 @@ def test_the_log_lists_newest_first_with_who_what_and_when(as_user, db, trail):
     later = event(db, "reveal_id_number", by="lee", reason="confirm_identity")
     page = as_user("alice").get("/admin/audit").text
     assert page.index(f'id="audit-{later.id}"') < page.index(f'id="audit-{earlier.id}"')
-    assert "lee" in row(page, later) and "reason: confirm_identity" in row(page, later)
+    assert "lee" in row(page, later) and "原因：核实本人身份" in row(page, later)
     assert "10:00" in row(page, earlier), "times are shown in business time (UTC+8)"
 
 
@@ -108,10 +108,11 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_recorded(as_user, db, 
     header, *body = rows.to_python()
     assert len(header) == 6
     assert [row[1] for row in body] == ["lee"]
-    assert "reason: confirm_identity" in body[0][4]
+    assert body[0][4] == "原因：核实本人身份"
     recorded = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert (recorded.username, recorded.target) == ("alice", "audit")
     assert recorded.detail == {"filters": {"action": "reveal_id_number"}}
+    assert "筛选：操作 查看完整身份证号" in as_user("alice").get("/admin/audit?action=export").text
 
 
 def test_the_export_holds_more_rows_than_it_reads_at_once_newest_first(
@@ -124,7 +125,7 @@ def test_the_export_holds_more_rows_than_it_reads_at_once_newest_first(
     response = as_user("alice").get("/admin/audit/export.xlsx?action=reveal_id_number")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     _header, *body = rows.to_python()
-    assert [row[4] for row in body] == [f"attempt: {n}" for n in (4, 3, 2, 1, 0)]
+    assert [row[4] for row in body] == [f"attempt：{n}" for n in (4, 3, 2, 1, 0)]
 
 
 def test_the_export_holds_the_rows_there_when_it_was_asked_for(as_user, db, trail):
@@ -275,3 +276,39 @@ def test_signing_in_shows_in_the_log_at_once(client, db, as_user, trail):
     sign_in(client, "mei", "wrong-password")
     page = as_user("alice").get("/admin/audit?action=login_failed").text
     assert page.count('<li id="audit-') == 1
+
+
+def test_what_a_row_concerns_reads_as_words_and_opens_every_entry_about_it(db, as_user):
+    recorded = audit.record(
+        db, "household_verified", user=user_named(db, "lee"), target="household:3"
+    )
+    db.commit()
+    page = as_user("alice").get("/admin/audit").text
+    assert '<a href="/admin/audit?target=household%3A3"' in row(page, recorded)
+    assert ">住户 3</a>" in row(page, recorded)
+
+
+def test_ids_in_a_detail_read_as_the_names_of_their_regions_teams_and_members(as_user, db, trail):
+    teams = [
+        db.exec(select(Team.id).where(Team.name == name)).one() for name in ("北城一队", "北城二队")
+    ]
+    created = event(
+        db,
+        "user_created",
+        by="alice",
+        role="member",
+        region=region_named(db, "北城街道").id,
+        teams=teams,
+    )
+    moved = event(db, "assignment_moved", by="lee", from_user=user_id(db, "ming"), households=3)
+    moved.target = f"user:{user_id(db, 'mei')}"
+    db.commit()
+    alice = as_user("alice")
+    page = alice.get("/admin/audit").text
+    assert "角色：先锋队员；所属区域：北城街道；队伍：北城一队、北城二队" in row(page, created)
+    assert "原队员：明队员；住户：3" in row(page, moved)
+    sheet = alice.get("/admin/audit/export.xlsx?action=assignment_moved").content
+    _header, *body = (
+        CalamineWorkbook.from_filelike(io.BytesIO(sheet)).get_sheet_by_index(0).to_python()
+    )
+    assert body[0][3:5] == [f"账号 {user_id(db, 'mei')}", "原队员：明队员；住户：3"]

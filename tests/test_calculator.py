@@ -231,9 +231,32 @@ def add_figure(client, series: str, **form):
 def test_the_parameter_page_shows_each_figure_with_its_source_and_marks_the_unconfirmed(as_user):
     page = text(as_user("alice").get("/admin/parameters"))
     assert "城乡居民基础养老金（全国最低标准）" in page
-    assert "2026 政府工作报告 (+20)" in page  # the source of the 163 in force
+    assert "2026年政府工作报告（+20元）" in page  # the source of the 163 in force, in Chinese
     assert "各档次政府缴费补贴" in page and "待核实" in page
     assert default_parameters().version in page
+
+
+def series_shown(page: str, series: str) -> str:
+    """One series' item on the parameter page, its form's typed JSON left out."""
+    item = re.search(rf'<li id="series-{series}">.*?<form', page, re.S).group(0)
+    return re.sub(r"<[^>]+>", " ", item)
+
+
+def test_table_figures_read_as_tables_with_chinese_headings_not_json(as_user):
+    page = as_user("alice").get("/admin/parameters").text
+    ladder = series_shown(page, "resident_subsidy_ladder")
+    assert "年缴费档次（元）" in ladder and "补贴（元/年）" in ladder
+    assert "{" not in ladder and "养老规则参考文档§1.4中的测试用补贴标准" in ladder
+    window = series_shown(page, "flexible_retirement_window")
+    assert "最多提前（月）" in window and "earlier_months" not in window
+    assert "按月线性插值" in series_shown(page, "divisor_rule")
+
+
+def test_an_admins_source_and_note_stay_as_typed(as_user):
+    alice = as_user("alice")
+    add_figure(alice, "resident_basic_pension", value="183", source="Notice 7", note="to check")
+    shown = series_shown(alice.get("/admin/parameters").text, "resident_basic_pension")
+    assert "Notice 7 — to check" in shown and "2026年政府工作报告（+20元）" in shown
 
 
 def test_an_admins_dated_figure_changes_results_and_the_version(as_user, client, db):

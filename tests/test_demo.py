@@ -10,7 +10,6 @@ from app.core import crypto
 from app.domain.identifiers import parse_id_number
 from app.domain.people import age
 from app.models import (
-    AuditEvent,
     EnrolmentChange,
     Household,
     Person,

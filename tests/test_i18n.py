@@ -9,6 +9,8 @@ from babel.messages.pofile import read_po
 
 from app.core import i18n
 from app.core.config import PROJECT_ROOT
+from app.core.i18n import extract_parameter_texts
+from app.domain.pension.parameters import DATA_FILE
 from tests.conftest import csrf_token, sign_in
 
 
@@ -61,3 +63,12 @@ def test_every_message_in_the_code_has_a_chinese_translation(tmp_path):
         catalog = read_po(f)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     assert wanted - translated == set(), "run `make messages` and translate the new entries"
+
+
+def test_the_shipped_parameters_notes_and_sources_are_messages_translated_into_chinese():
+    with DATA_FILE.open("rb") as data:
+        texts = {found[2] for found in extract_parameter_texts(data, [], [], {})}
+    assert any(text.startswith("TEST ladder of pension-rules.md §1.4") for text in texts)
+    assert "yuan/month" in texts and "reference gives the document year only" in texts
+    _ = i18n.gettext_for("zh_CN")
+    assert _("reference gives the document year only") == "参考资料只给出文件年份"

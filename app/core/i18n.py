@@ -1,6 +1,7 @@
 """Languages: Simplified Chinese by default, English second. Messages are English msgids
 translated through the Babel catalogs under app/translations (compiled at install)."""
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,6 +31,17 @@ class Message(NamedTuple):
 def N_(message: str) -> str:
     """Marks a message for extraction; it is translated where it is shown."""
     return message
+
+
+def extract_parameter_texts(fileobj, keywords, comment_tags, options):
+    """Babel extractor (babel.cfg) for parameters.json: the shipped series' descriptions and
+    units, and their figures' sources and notes, are msgids the parameter page translates."""
+    data = json.load(fileobj)
+    for series in data["series"].values():
+        texts = [series["description"], series.get("unit", "")]
+        for entry in series["entries"]:
+            texts += [entry["source"], entry.get("note", "")]
+        yield from ((0, None, text, []) for text in texts if text)
 
 
 def supported(locale: str | None) -> str:

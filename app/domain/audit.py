@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from app.core.i18n import N_
+from app.core.i18n import N_, Gettext
 from app.domain.identifiers import mask_phone
 
 # Actions as the list and its filter name them; an action missing here is shown as recorded.
@@ -95,25 +95,161 @@ def _kept(name: str, value: Any) -> Any:
     return text if len(text) <= TEXT_KEPT else text[:TEXT_KEPT] + "…"
 
 
-def compact(detail: Mapping[str, Any]) -> str:
-    """A row's detail on one line, for the list and the spreadsheet: ``key: value`` pairs; a
-    change as ``field old → new``."""
-    return "; ".join(f"{key}: {_plain(value)}" for key, value in detail.items())
+# Detail keys (and the fields, filters and intervals a detail names) as the list says them; a
+# key missing here is shown as recorded.
+DETAIL_NAMES = {
+    "role": N_("Role"),
+    "region": N_("Region"),
+    "teams": N_("Teams"),
+    "team": N_("Team"),
+    "member": N_("Member"),
+    "person": N_("Person"),
+    "household": N_("Household"),
+    "households": N_("Households"),
+    "village": N_("Village"),
+    "visit": N_("Visit no."),
+    "due_on": N_("Follow up on"),
+    "change": N_("Change no."),
+    "kind": N_("Kind"),
+    "applied": N_("Written into the record"),
+    "note": N_("Note"),
+    "metric": N_("Indicator"),
+    "year": N_("Year"),
+    "value": N_("Value"),
+    "old": N_("Was"),
+    "new": N_("Now"),
+    "filename": N_("File"),
+    "rows": N_("Rows"),
+    "figures": N_("Figures"),
+    "calculation": N_("Calculation no."),
+    "parameters_version": N_("Parameters version"),
+    "created": N_("Added"),
+    "updated": N_("Updated"),
+    "to_review": N_("To review"),
+    "days": N_("Days"),
+    "entry": N_("Entry no."),
+    "effective": N_("Applies from"),
+    "confidence": N_("Confidence"),
+    "source": N_("Source"),
+    "version": N_("Version"),
+    "link": N_("Link no."),
+    "expires_at": N_("Expires"),
+    "from_user": N_("From member"),
+    "full_numbers": N_("Full ID numbers"),
+    "filters": N_("Filters"),
+    "table": N_("Table"),
+    "format": N_("Format"),
+    "fields": N_("Changed"),
+    "reason": N_("Reason"),
+    "period": N_("Period"),
+    "count": N_("Found"),
+    "of": N_("Out of"),
+    "name": N_("Name"),
+    "phone": N_("Phone"),
+    "relation": N_("Relation"),
+    "insurance_status": N_("Insurance status"),
+    "resident_tier": N_("Resident tier"),
+    "years_paid": N_("Years paid"),
+    "stopped_since": N_("Stopped paying since"),
+    "occupation": N_("Work and employment notes"),
+    "is_cadre": N_("Village cadre"),
+    "is_student": N_("Full-time student"),
+    "key_groups": N_("Key groups"),
+    "key_group": N_("Key group"),
+    "subsidy_categories": N_("Hardship categories"),
+    "subsidy": N_("Hardship category"),
+    "id_number_masked": N_("ID number"),
+    "sex": N_("Sex"),
+    "birth_date": N_("Birth date"),
+    "retires_on": N_("Retirement date"),
+    "household_key": N_("Household no."),
+    "entity_name": N_("Business name"),
+    "credit_code": N_("Unified social credit code"),
+    "address": N_("Address"),
+    "village_id": N_("Village / community"),
+    "village_group": N_("Village group"),
+    "grid": N_("Grid"),
+    "notes": N_("Notes"),
+    "q": N_("Search"),
+    "status": N_("Insurance status"),
+    "plan_list": N_("Plan list"),
+    "stale": N_("Not visited lately"),
+    "unassigned": N_("Not assigned"),
+    "assignee_id": N_("Member"),
+    "action": N_("Action"),
+    "user_id": N_("Who"),
+    "since": N_("From (date)"),
+    "until": N_("To (date)"),
+    "target": N_("Concerning"),
+}
+YES_NO = {True: N_("Yes"), False: N_("No")}
+# What a row concerns (``household:3``), by the part before the colon.
+TARGET_KINDS = {
+    "user": N_("Account"),
+    "household": N_("Household"),
+    "households": N_("Households"),
+    "person": N_("Person"),
+    "team": N_("Team"),
+    "report": N_("Progress report"),
+    "leaflet": N_("Leaflet"),
+    "calculation": N_("Calculation"),
+    "target": N_("Target"),
+    "parameter": N_("Calculator parameters"),
+    "import": N_("Import"),
+    "dashboard": N_("Dashboard"),
+    "official_figures": N_("Official figures"),
+    "audit": N_("Audit log"),
+    "unassigned": N_("Not assigned"),
+}
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return ", ".join(f"{name} {_change(change)}" for name, change in value.items())
+def compact(detail: Mapping[str, Any], _: Gettext, codes: Mapping[str, Mapping]) -> str:
+    """A row's detail on one line in the reader's language, for the list and the spreadsheet:
+    ``name: value`` pairs, a change as ``field old → new``; ``codes`` names the code values a
+    key holds (roles, outcomes…), which are otherwise shown as recorded."""
+    return _("; ").join(
+        _("%(name)s: %(value)s", name=_name(key, _), value=_plain(key, value, _, codes))
+        for key, value in detail.items()
+    )
+
+
+def concerning(target: str, _: Gettext, codes: Mapping[str, Mapping]) -> str:
+    """What a row concerns as people say it: ``household:3`` is 住户 3, a parameter its name."""
+    kind, _colon, key = target.partition(":")
+    named = _(TARGET_KINDS[kind]) if kind in TARGET_KINDS else kind
+    return f"{named} {_code(kind, key, _, codes)}" if key else named
+
+
+def _name(key: str, _: Gettext) -> str:
+    return _(DETAIL_NAMES[key]) if key in DETAIL_NAMES else key
+
+
+def _plain(key: str, value: Any, _: Gettext, codes: Mapping[str, Mapping]) -> str:
+    if isinstance(value, Mapping):  # changes by field, days by outcome, filters by name
+        return _(", ").join(
+            f"{_code(key, name, _, codes) if name in codes.get(key, {}) else _name(name, _)} "
+            f"{_change(name, change, _, codes)}"
+            for name, change in value.items()
+        )
     if isinstance(value, (list, tuple)):
-        return "、".join(_plain(item) for item in value) or "—"
-    return "—" if value is None or value == "" else str(value)
+        return "、".join(_plain(key, item, _, codes) for item in value) or "—"
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _(YES_NO[value])
+    return _code(key, value, _, codes)
 
 
-def _change(change: Any) -> str:
+def _code(key: str, value: Any, _: Gettext, codes: Mapping[str, Mapping]) -> str:
+    named = codes.get(key, {})
+    return _(named[str(value)]) if str(value) in named else str(value)
+
+
+def _change(name: str, change: Any, _: Gettext, codes: Mapping[str, Mapping]) -> str:
     if isinstance(change, (list, tuple)) and len(change) == 2:
         old, new = change
-        return f"{_plain(old)} → {_plain(new)}"
-    return _plain(change)
+        return f"{_plain(name, old, _, codes)} → {_plain(name, new, _, codes)}"
+    return _plain(name, change, _, codes)
 
 
 _SPACED_OFFSET = re.compile(r" (\d\d:?\d\d)$")

@@ -26,7 +26,7 @@ def _page(request: Request, session: SessionDep, **extra):
         "regions": parameters.regions(),
         "open_series": None,
         "form": parameters.EntryForm(),
-        "parameter_text": parameters.value_text,
+        "plain": parameters.jsonable,
         "errors": {},
         **extra,
     }

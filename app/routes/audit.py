@@ -10,7 +10,7 @@ from app.core.i18n import gettext_for
 from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import AdminUser
-from app.domain.audit import ACTION_LABELS, compact
+from app.domain.audit import ACTION_LABELS, compact, concerning
 from app.domain.downloads import plain_file_name
 from app.domain.validation import whole_number
 from app.routes.files import file_attachment
@@ -22,13 +22,16 @@ router = Router(prefix="/admin/audit")
 @router.get("")
 def audit_page(request: Request, session: SessionDep, admin: AdminUser, page: str = "1"):
     filters = audit_log.AuditFilters.from_page(request.query_params)
+    results = audit_log.search(session, filters, whole_number(page) or 1)
     context = {
-        "results": audit_log.search(session, filters, whole_number(page) or 1),
+        "results": results,
         "query": request.query_params,
         "actions": {a: ACTION_LABELS.get(a, a) for a in audit_log.actions_present(session)},
         "action_labels": ACTION_LABELS,
         "accounts": audit_log.accounts_present(session),
         "compact": compact,
+        "codes": audit_log.detail_codes(session, (event.detail for event in results.rows)),
+        "concerning": concerning,
         "fits_xlsx": exports.fits_xlsx,
     }
     block = "audit_rows" if request.headers.get("hx-request") else None

@@ -1,10 +1,10 @@
 """Reading the audit trail: the admin's filtered, paged list and its spreadsheet. Writing stays
 with app.services.audit.record alone, and nothing here changes or removes a row."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import Select, func
 from sqlalchemy.sql.elements import ColumnElement
@@ -12,10 +12,11 @@ from sqlmodel import Session, col, select
 
 from app.core import clock
 from app.core.i18n import Gettext
-from app.domain.audit import ACTION_LABELS, compact
+from app.domain.audit import ACTION_LABELS, compact, concerning
 from app.domain.paging import page_count
 from app.domain.validation import whole_number
-from app.models import AuditEvent, User
+from app.labels import AUDIT_CODES
+from app.models import AuditEvent, Region, Team, User
 from app.services import audit, exports
 
 PAGE_SIZE = 50
@@ -104,6 +105,32 @@ def search(
     return AuditPage(list(session.exec(query)), total, page, page_size)
 
 
+# Detail keys holding record ids, and the name each record goes by.
+NAMED_IDS = {
+    "region": (Region, Region.name),
+    "village": (Region, Region.name),
+    "teams": (Team, Team.name),
+    "member": (User, User.display_name),
+    "from_user": (User, User.display_name),
+}
+
+
+def detail_codes(session: Session, details: Iterable[Mapping[str, Any]]) -> dict[str, Mapping]:
+    """What ``compact`` names a detail's values by: the labels of codes, and the names of the
+    regions, teams and members whose ids these details hold."""
+    ids: dict[str, set[int]] = {key: set() for key in NAMED_IDS}
+    for detail in details:
+        for key in ids.keys() & detail.keys():
+            values = detail[key] if isinstance(detail[key], list) else [detail[key]]
+            ids[key].update(value for value in values if type(value) is int)
+    codes = dict(AUDIT_CODES)
+    for key, (model, name) in NAMED_IDS.items():
+        if ids[key]:
+            found = session.exec(select(model.id, name).where(col(model.id).in_(ids[key])))
+            codes[key] = {**codes.get(key, {}), **{str(i): text for i, text in found}}
+    return codes
+
+
 def actions_present(session: Session) -> list[str]:
     """The actions the trail holds, for the filter: known ones in their label order first."""
     found = set(session.exec(_distinct(AuditEvent.action)))
@@ -160,14 +187,15 @@ def _sheet_rows(
         AuditEvent.address,
     )
     query = _newest_first(filters, *columns).where(col(AuditEvent.id) <= (newest or 0))
-    for at, username, action, target, detail, address in session.exec(
-        query.execution_options(yield_per=CHUNK)
-    ):
-        yield [
-            clock.local(at).strftime("%Y-%m-%d %H:%M:%S"),
-            username,
-            _(ACTION_LABELS[action]) if action in ACTION_LABELS else action,
-            target,
-            compact(detail),
-            address,
-        ]
+    rows = session.exec(query.execution_options(yield_per=CHUNK))
+    for chunk in rows.partitions():
+        codes = detail_codes(session, (detail for *_before, detail, _address in chunk))
+        for at, username, action, target, detail, address in chunk:
+            yield [
+                clock.local(at).strftime("%Y-%m-%d %H:%M:%S"),
+                username,
+                _(ACTION_LABELS[action]) if action in ACTION_LABELS else action,
+                concerning(target, _, codes) if target else "",
+                compact(detail, _, codes),
+                address,
+            ]

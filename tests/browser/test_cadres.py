@@ -9,7 +9,6 @@ from app.core.db import get_engine
 from app.demo import DEMO_PASSWORD
 from tests.browser.conftest import PHONE, screenshot, sign_in, submit_login
 from tests.factories import household, id_number, person, user_named
-from tests.test_demo import demo_db  # noqa: F401 (the fixture: the demo data loaded)
 
 pytestmark = pytest.mark.browser
 

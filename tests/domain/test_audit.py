@@ -5,8 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.core.i18n import gettext_for
 from app.domain.audit import changes, compact, moment
 from app.domain.codes import InsuranceStatus
+from app.labels import AUDIT_CODES
 
 YUXI = ZoneInfo("Asia/Shanghai")
 
@@ -67,16 +69,35 @@ def test_long_text_is_cut_short():
     assert (old, len(new), new[-1]) == ("", 61, "…")
 
 
-def test_a_detail_reads_on_one_line():
+def test_a_detail_reads_on_one_line_in_the_readers_language():
     detail = {
         "fields": {"occupation": ["", "外卖骑手"], "key_groups": [[], ["4", "7"]]},
         "reason": "confirm_identity",
         "person": None,
     }
-    assert compact(detail) == (
-        "fields: occupation — → 外卖骑手, key_groups — → 4、7; reason: confirm_identity; person: —"
+    assert compact(detail, gettext_for("en"), AUDIT_CODES) == (
+        "Changed: Work and employment notes — → 外卖骑手, Key groups — → Platform workers "
+        "(drivers, couriers, riders)、People who struggle to pay (low-income, extreme poverty, "
+        "disabled); Reason: Confirm the person's identity; Person: —"
     )
-    assert compact({"fields": ["phone", "name"]}) == "fields: phone、name", "older rows: names"
+    in_chinese = compact(detail, gettext_for("zh_CN"), AUDIT_CODES)
+    assert in_chinese.endswith("原因：核实本人身份；人员：—")
+    older = compact({"fields": ["phone", "name"]}, gettext_for("en"), AUDIT_CODES)
+    assert older == "Changed: phone、name", "older rows: names"
+
+
+def test_a_confirmed_change_reads_as_chinese_words_not_codes():
+    detail = {"change": 2, "kind": "join_flexible", "applied": {"stopped_since": None}}
+    assert compact(detail, gettext_for("zh_CN"), AUDIT_CODES) == (
+        "变更编号：2；类型：以灵活就业人员身份参保；已写入档案：停缴时间 —"
+    )
+
+
+def test_codes_and_keys_nobody_named_are_shown_as_recorded():
+    detail = {"attempt": 3, "role": "auditor", "days": {"refused": 90, "later": 7}}
+    assert compact(detail, gettext_for("zh_CN"), AUDIT_CODES) == (
+        "attempt：3；角色：auditor；天数：拒绝 90，later 7"
+    )
 
 
 @pytest.mark.parametrize(
