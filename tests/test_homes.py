@@ -87,6 +87,15 @@ def test_an_unknown_page_answers_404_in_chinese(as_user):
     assert "未找到" in response.text
 
 
+def test_a_page_asked_for_with_a_malformed_id_answers_404_in_chinese(as_user, api_token):
+    member = as_user("mei")
+    response = member.get("/households/abc")
+    assert response.status_code == 404 and '<html lang="zh-CN">' in response.text
+    assert "未找到" in response.text and "Not Found" not in response.text
+    api = member.get("/api/v1/households/abc", headers=api_token("mei"))
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["path", "household_id"]
+
+
 def test_htmx_is_refused_in_a_short_message_to_show_beside_its_control(as_user):
     mei = as_user("mei")
     htmx = {"HX-Request": "true"}
