@@ -288,6 +288,17 @@ def test_what_a_row_concerns_reads_as_words_and_opens_every_entry_about_it(db, a
     assert ">住户 3</a>" in row(page, recorded)
 
 
+def test_the_entries_about_one_record_are_its_own_not_those_of_longer_ids(db, as_user):
+    lee = user_named(db, "lee")
+    own = audit.record(db, "household_verified", user=lee, target="household:3")
+    other = audit.record(db, "household_verified", user=lee, target="household:30")
+    db.commit()
+    page = as_user("alice").get("/admin/audit?target=household:3").text
+    assert f'id="audit-{own.id}"' in page and f'id="audit-{other.id}"' not in page
+    typed = as_user("alice").get("/admin/audit?target=household").text
+    assert f'id="audit-{own.id}"' in typed and f'id="audit-{other.id}"' in typed
+
+
 def test_ids_in_a_detail_read_as_the_names_of_their_regions_teams_and_members(as_user, db, trail):
     teams = [
         db.exec(select(Team.id).where(Team.name == name)).one() for name in ("北城一队", "北城二队")

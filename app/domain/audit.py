@@ -213,6 +213,13 @@ def compact(detail: Mapping[str, Any], _: Gettext, codes: Mapping[str, Mapping])
     )
 
 
+def names_one_record(target: str) -> bool:
+    """``household:3`` names one record, to be found exactly (``household:30`` is another);
+    anything else a reader types is searched for as part of the target."""
+    kind, colon, key = target.partition(":")
+    return bool(colon) and kind.isidentifier() and key.isdigit()
+
+
 def concerning(target: str, _: Gettext, codes: Mapping[str, Mapping]) -> str:
     """What a row concerns as people say it: ``household:3`` is 住户 3, a parameter its name."""
     kind, _colon, key = target.partition(":")

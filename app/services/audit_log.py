@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.core import clock
 from app.core.i18n import Gettext
-from app.domain.audit import ACTION_LABELS, compact, concerning
+from app.domain.audit import ACTION_LABELS, compact, concerning, names_one_record
 from app.domain.paging import page_count
 from app.domain.validation import whole_number
 from app.labels import AUDIT_CODES
@@ -82,7 +82,9 @@ def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
         conditions.append(col(AuditEvent.at) >= filters.since)
     if filters.until is not None:
         conditions.append(col(AuditEvent.at) < filters.until)
-    if filters.target:
+    if filters.target and names_one_record(filters.target):
+        conditions.append(AuditEvent.target == filters.target)
+    elif filters.target:
         conditions.append(col(AuditEvent.target).contains(filters.target, autoescape=True))
     return conditions
 
