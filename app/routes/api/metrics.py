@@ -54,7 +54,10 @@ class WorkOut(BaseModel):
         description="Village cadres whose record says employee pension today."
     )
     cadres_upgraded: int = Field(description="Cadres with a confirmed join_flexible in the year.")
-    cadres_raised_tier: int = Field(description="Cadres with a confirmed raise_tier in the year.")
+    cadres_raised_tier: int = Field(
+        description="Cadres with a confirmed raise_tier in the year (docs/figures.md: "
+        "cadres who raised their tier in the period; /cadres counts such raises at any time)."
+    )
     follow_ups_overdue: int = Field(description="Households whose follow-up day has passed.")
     stale_records: int = Field(description="Households not verified in six months.")
 
@@ -140,7 +143,7 @@ def _work_out(unit: UnitMetrics, as_of: date) -> WorkOut:
         three_ones_as_of=as_of,
         outcomes=work.outcomes,
         changes_confirmed=work.changes_confirmed,
-        cadres=work.cadres,
+        cadres=unit.cadres.cadres,
         cadres_in_employee_pension=unit.cadres.in_employee_pension,
         cadres_upgraded=work.cadres_upgraded,
         cadres_raised_tier=work.cadres_raised_tier,
