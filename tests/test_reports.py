@@ -178,16 +178,33 @@ def test_a_published_report_keeps_its_figures_whatever_changes_later(db, as_user
     assert places(draft) == [("北城街道", 1), ("玉兴街道", 1)]  # a draft follows the data
 
 
-def test_publishing_a_draft_recomputes_it_and_freezes_it(db, as_user, hongta):
+def test_publishing_a_draft_recomputes_it_and_freezes_the_figures_the_lead_confirmed(
+    db, as_user, hongta
+):
     client = as_user("hong")
-    draft = issued(db, client, hongta.county)
     visit(db, hongta.wangs, [hongta.wang], "2026-11-05", "mei")
+    draft = issued(db, client, hongta.county)
     assert post(client, f"/reports/{draft.id}/publish", confirmed="1").status_code == 303
     db.refresh(draft)
     assert draft.status == "published" and draft.published_at is not None
     assert places(draft)[0] == ("北城街道", 1)
     actions = db.exec(select(AuditEvent.action).where(AuditEvent.target == f"report:{draft.id}"))
     assert set(actions) == {"report_drafted", "report_published"}
+
+
+def test_figures_that_changed_since_the_draft_are_shown_and_asked_about_again(db, as_user, hongta):
+    client = as_user("hong")
+    draft = issued(db, client, hongta.county)
+    visit(db, hongta.wangs, [hongta.wang], "2026-11-05", "mei")  # after the lead read the draft
+    asked = post(client, f"/reports/{draft.id}/publish", confirmed="1")
+    assert asked.headers["location"] == f"/reports/{draft.id}?publish=changed#publish-confirm"
+    db.refresh(draft)
+    assert draft.status == "draft" and places(draft)[0] == ("北城街道", 1)  # recomputed, kept
+    page = client.get(asked.headers["location"]).text
+    assert 'id="figures-changed"' in page and 'name="confirmed" value="1"' in page
+    assert post(client, f"/reports/{draft.id}/publish", confirmed="1").status_code == 303
+    db.refresh(draft)
+    assert draft.status == "published" and places(draft)[0] == ("北城街道", 1)
 
 
 def test_publishing_asks_first_and_says_what_follows(db, as_user, hongta):

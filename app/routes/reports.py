@@ -74,8 +74,10 @@ def issue(
     return RedirectResponse(f"/reports/{report.id}", status_code=303)
 
 
-def _asking_to_publish(report: Report) -> RedirectResponse:
-    return RedirectResponse(f"/reports/{report.id}?publish=ask#publish-confirm", status_code=303)
+def _asking_to_publish(report: Report, again: bool = False) -> RedirectResponse:
+    """The draft's page, asking; ``again`` when the figures changed as it was being published."""
+    asking = "changed" if again else "ask"
+    return RedirectResponse(f"/reports/{report.id}?publish={asking}#publish-confirm", 303)
 
 
 def _region_to_issue(session, user: User, region_id: str) -> Region:
@@ -94,6 +96,9 @@ def _period(text: str) -> Period:
     return reports.period_between(period.start, period.end, clock.today())
 
 
+ASKING = ("ask", "changed")
+
+
 @router.get("/{report_id}")
 def report_page(request: Request, session: SessionDep, user: Reader, report: Readable):
     locale = request_locale(request)
@@ -107,7 +112,8 @@ def report_page(request: Request, session: SessionDep, user: Reader, report: Rea
         "tables": report_views.tables(report),
         "method": report_views.METHOD,
         "may_change": may_change,
-        "asking_to_publish": may_change and request.query_params.get("publish") == "ask",
+        "asking_to_publish": may_change and request.query_params.get("publish") in ASKING,
+        "figures_changed": request.query_params.get("publish") == "changed",
         "region_name": region.name,
         # A lead's own members; counting every member of the city on each view is left to /quality.
         "flags": quality.open_flag_count(session, user, period) if user.role == Role.lead else None,
@@ -129,7 +135,10 @@ def publish(
     """Publishes only once confirmed; the first tap shows what publishing does and asks."""
     if confirmed != "1":
         return _asking_to_publish(report)
-    return _draft_changed(session, user, report, reports.publish)
+    try:
+        return _draft_changed(session, user, report, reports.publish)
+    except reports.FiguresChanged:
+        return _asking_to_publish(report, again=True)
 
 
 def _draft_changed(session, user: User, report: Report, change) -> RedirectResponse:

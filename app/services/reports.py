@@ -6,6 +6,7 @@ Who issues: an admin for the city, a county or a township; a county's lead for t
 and its townships. Who reads: admins every report; a lead the published reports of their
 region, the regions above it and those below it, and the drafts they could have issued."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -144,22 +145,35 @@ def recompute(session: Session, user: User, report: Report) -> Report:
     return _worked_out_again(session, user, report, publish=False)
 
 
+class FiguresChanged(Exception):
+    """Publishing found other figures than the draft showed the lead: the draft now holds the
+    new ones, unpublished, for the lead to read before confirming again."""
+
+
 def publish(session: Session, user: User, report: Report) -> Report:
-    """Recomputed a last time and frozen."""
-    return _worked_out_again(session, user, report, publish=True)
+    """Recomputed a last time and frozen, if the figures are those the lead confirmed."""
+    report = _worked_out_again(session, user, report, publish=True)
+    if report.status != ReportStatus.published:
+        raise FiguresChanged
+    return report
 
 
 def _worked_out_again(session: Session, user: User, report: Report, *, publish: bool) -> Report:
     session.refresh(report, with_for_update=True)  # one publisher at a time (PostgreSQL)
     _still_draft(report)
+    shown = _as_stored(report.rows)
     now = clock.now()
     _compute(session, report, now)
-    if publish:
+    if publish and _as_stored(report.rows) == shown:
         _publish(session, user, report, now)
     else:
         audit.record(session, "report_recomputed", user=user, target=f"report:{report.id}")
     session.commit()
     return report
+
+
+def _as_stored(rows: list[dict]) -> str:
+    return json.dumps(rows, sort_keys=True, default=str)
 
 
 def _still_draft(report: Report) -> None:
