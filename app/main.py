@@ -198,9 +198,11 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
     _ = gettext_for(request_locale(request))
     if request.headers.get("hx-request"):
-        # Said next to the control that asked (static/htmx-errors.js), not as a page.
+        # Said next to the control that asked (static/htmx-errors.js), not as a page. htmx swaps
+        # a 422 in place of its target (a form sent back with its errors): a sentence must not.
+        status = 400 if exc.status_code == 422 else exc.status_code
         headers = {"Vary": "HX-Request", **(exc.headers or {})}
-        return PlainTextResponse(_(message), exc.status_code, headers=headers)
+        return PlainTextResponse(_(message), status, headers=headers)
     context = {"title": _(title), "message": "" if message == title else _(message)}
     return render(
         request, "errors/error.html", context, status_code=exc.status_code, headers=exc.headers

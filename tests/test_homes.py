@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import csrf_token
+
 
 @pytest.mark.parametrize(
     ("username", "heading", "shows"),
@@ -106,6 +108,14 @@ def test_htmx_is_refused_in_a_short_message_to_show_beside_its_control(as_user):
     missing = mei.get("/no-such-page", headers=htmx)
     assert (missing.status_code, missing.text) == (404, "未找到")
     assert "HX-Request" in missing.headers["vary"]
+
+
+def test_htmx_sent_what_cannot_be_read_is_said_beside_its_control_not_swapped_in(as_user):
+    lead = as_user("lee")
+    headers = {"HX-Request": "true", "X-CSRF-Token": csrf_token(lead, "/assign")}
+    unreadable = lead.post("/assign", data={"household_ids": "x"}, headers=headers)
+    assert unreadable.status_code == 400  # a 422 would be swapped in place of the rows
+    assert unreadable.headers["content-type"].startswith("text/plain")
 
 
 def test_a_cadre_linked_to_their_record_can_open_their_household(as_user, db):
