@@ -199,6 +199,7 @@ RULES: dict[str, frozenset[str]] = {
     "GET /admin/users": ADMIN,
     "GET /admin/users/new": ADMIN,
     "POST /admin/users": ADMIN,
+    "GET /admin/users/{user_id}/deactivate": ADMIN,
     "POST /admin/users/{user_id}/active": ADMIN,
     "POST /admin/users/{user_id}/person": ADMIN,
     "GET /admin/users/{user_id}/password": ADMIN,

@@ -117,7 +117,7 @@ def test_creating_a_user_records_role_region_and_teams(as_user, db):
 def test_deactivating_and_reactivating_a_user(as_user, db):
     client = as_user("alice")
     ming = user_id(db, "ming")
-    post(client, f"/admin/users/{ming}/active", active="0")
+    post(client, f"/admin/users/{ming}/active", active="0", confirmed="1")
     post(client, f"/admin/users/{ming}/active", active="1")
     for action in ("user_deactivated", "user_activated"):
         assert (recorded(db, action).username, recorded(db, action).target) == (

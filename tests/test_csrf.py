@@ -24,7 +24,7 @@ def test_htmx_requests_send_the_token_as_a_header(client, db, as_user):
     token = csrf_token(client, "/admin/users")
     ming_row = client.post(
         f"/admin/users/{user_id(db, 'ming')}/active",
-        data={"active": "0"},
+        data={"active": "0", "confirmed": "1"},
         headers={"HX-Request": "true", "X-CSRF-Token": token},
     )
     assert ming_row.status_code == 200

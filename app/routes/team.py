@@ -145,12 +145,11 @@ def _member_of(session, user: User, team: Team, member_id: int) -> User:
 
 def _removal(request, session, user: User, team: Team, member: User, typed="", errors=None):
     """Removing a member asks first: how many households they hold, and who takes them."""
-    others = [m for m in assignments.members_of(session, user, team) if m.id != member.id]
     context = {
         "team": team,
         "member": member,
         "held": len(assignments.held_by(session, member.id, by=user)),
-        "successors": {str(m.id): m.display_name for m in others},
+        "successors": assignments.successors(session, team, member, by=user),
         "pool": assignments.POOL,
         "typed": typed,
         "errors": errors or {},
@@ -174,7 +173,7 @@ def remove_member(
     successor: Annotated[str, Form()] = "",
 ):
     """``successor``: the member who takes the leaving member's households, or the pool."""
-    chosen = assignments.POOL if successor == assignments.POOL else whole_number(successor)
+    chosen = assignments.successor_typed(successor)
     try:
         handed = accounts.remove_from_team(session, team, member_id, chosen, by=user)
     except Invalid as invalid:

@@ -11,7 +11,7 @@ from app.core.templating import render
 from app.deps import AdminUser, found_or_404
 from app.domain.validation import Invalid, whole_number
 from app.models import User
-from app.services import accounts, regions
+from app.services import accounts, assignments, regions
 
 router = Router(prefix="/admin/users")
 
@@ -89,6 +89,35 @@ def create_user(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+def _deactivation(request, session, admin: User, account: User, typed="", errors=None):
+    """Deactivating asks first: that they are signed out everywhere, how many households they
+    hold, and who takes them. In the row for HTMX, a page otherwise."""
+    team = accounts.team_of(session, account)
+    in_row = bool(request.headers.get("hx-request"))
+    context = {
+        "account": account,
+        "in_row": in_row,
+        "held": len(assignments.held_by(session, account.id, by=admin)),
+        "successors": assignments.successors(session, team, account, by=admin),
+        "pool": assignments.POOL,
+        "typed": typed,
+        "errors": errors or {},
+    }
+    block = "deactivation" if in_row else None
+    status = 422 if errors else 200
+    return render(request, "users/deactivate.html", context, block=block, status_code=status)
+
+
+@router.get("/{user_id}/deactivate")
+def deactivation_page(request: Request, session: SessionDep, admin: AdminUser, user_id: int):
+    account = user_or_404(session, user_id)
+    try:
+        accounts.check_deactivation(account, by=admin)
+    except Invalid as invalid:
+        return _row(request, session, account, invalid.errors)
+    return _deactivation(request, session, admin, account)
+
+
 @router.post("/{user_id}/active")
 def set_active(
     request: Request,
@@ -96,12 +125,23 @@ def set_active(
     admin: AdminUser,
     user_id: int,
     active: Annotated[str, Form()] = "",
+    successor: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
 ):
+    """Reactivates at once; deactivates only once confirmed, with ``successor`` (a member of
+    their team, or the pool) taking the households they hold."""
     user = user_or_404(session, user_id)
+    chosen = assignments.successor_typed(successor)
     errors = {}
     try:
-        accounts.set_active(session, user, active == "1", by=admin)
+        if active != "1" and not confirmed:
+            accounts.check_deactivation(user, by=admin)
+            return _deactivation(request, session, admin, user, successor)
+        accounts.set_active(session, user, active == "1", chosen, by=admin)
     except Invalid as invalid:
+        session.rollback()
+        if "successor" in invalid.errors:
+            return _deactivation(request, session, admin, user, successor, invalid.errors)
         errors = invalid.errors
     return _row(request, session, user, errors)
 

@@ -103,16 +103,33 @@ def _check_teams(session: Session, form: NewUser) -> str | None:
     return None
 
 
-def set_active(session: Session, user: User, active: bool, *, by: User) -> None:
-    if user.id == by.id and not active:
+def check_deactivation(user: User, *, by: User) -> None:
+    if user.id == by.id:
         raise Invalid({"is_active": N_("You cannot deactivate your own account.")})
+
+
+def team_of(session: Session, user: User) -> Team | None:
+    """A member's one team (None in no team)."""
+    return next(iter(teams_of(session, user)), None) if user.role == Role.member else None
+
+
+def set_active(
+    session: Session, user: User, active: bool, successor: int | str | None = None, *, by: User
+) -> int:
+    """Deactivating signs the user out everywhere and, in the same step, hands the households
+    they hold to the successor (as leaving their team does): held by someone no longer active,
+    they would drop off the team page and the dashboard. Returns how many were handed on."""
+    handed = 0
+    if not active:
+        check_deactivation(user, by=by)
+        handed = assignments.hand_over(session, team_of(session, user), user, successor, by=by)
+        close_all_sessions(session, user)
     user.is_active = active
     session.add(user)
-    if not active:
-        close_all_sessions(session, user)
     action = "user_activated" if active else "user_deactivated"
     audit.record(session, action, user=by, target=f"user:{user.id}")
     session.commit()
+    return handed
 
 
 def reset_password(session: Session, user: User, *, by: User) -> str:

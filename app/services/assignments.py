@@ -13,7 +13,7 @@ from app.core import clock
 from app.core.i18n import N_
 from app.domain.assignments import HANDOVER_ORDER, Handover, handover
 from app.domain.codes import RegionLevel, Role
-from app.domain.validation import Invalid
+from app.domain.validation import Invalid, whole_number
 from app.models import Assignment, ClaimPool, Household, Region, Team, TeamMembership, User
 from app.services import audit
 from app.services.households import HouseholdFilters, filter_conditions, head_name
@@ -218,6 +218,11 @@ POOL = "pool"
 CHOOSE_SUCCESSOR = N_("Choose who takes their households: another member of the team or the pool.")
 
 
+def successor_typed(typed: str) -> int | str | None:
+    """The successor as a form sends it: ``POOL`` or a member's id (None for anything else)."""
+    return POOL if typed == POOL else whole_number(typed)
+
+
 def held_by(session: Session, member_id: int, *, by: User) -> list[Household]:
     """The member's households the user may see (and so hand on)."""
     query = select(Household).where(
@@ -226,16 +231,24 @@ def held_by(session: Session, member_id: int, *, by: User) -> list[Household]:
     return list(session.exec(query))
 
 
+def successors(session: Session, team: Team | None, member: User, *, by: User) -> list[User]:
+    """Who may take a leaving member's households: the team's other active members (none for a
+    member in no team: their households can only go back to the pool)."""
+    if team is None:
+        return []
+    return [m for m in members_of(session, by, team) if m.id != member.id]
+
+
 def hand_over(
-    session: Session, team: Team, member: User, successor: int | str | None, *, by: User
+    session: Session, team: Team | None, member: User, successor: int | str | None, *, by: User
 ) -> int:
-    """A member leaving the team hands every household they hold to another member of the team
-    or back to the pool (``POOL``); refused, changing nothing, without one of those. Left to the
-    caller to commit with the leaving itself."""
+    """A member leaving their team (or deactivated) hands every household they hold to another
+    member of the team or back to the pool (``POOL``); refused, changing nothing, without one of
+    those. Left to the caller to commit with the leaving itself."""
     households = held_by(session, member.id, by=by)
     if not households:
         return 0
-    others = {m.id for m in members_of(session, by, team)} - {member.id}
+    others = {m.id for m in successors(session, team, member, by=by)}
     if successor != POOL and successor not in others:
         raise Invalid({"successor": CHOOSE_SUCCESSOR})
     to_member_id = None if successor == POOL else successor

@@ -1,13 +1,19 @@
-"""City staff keep the targets and the user accounts."""
+"""City staff keep the targets and the user accounts; deactivating a member asks first and hands
+their households on in the same step."""
 
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlmodel import Session
 
-from tests.browser.conftest import screenshot, sign_in, tab
+from app.core.db import get_engine
+from app.models import Household
+from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in, tab
+from tests.factories import assign, household, user_id
 
 pytestmark = pytest.mark.browser
+NARROW = {"width": 360, "height": 780}
 
 
 def mark_document(page: Page) -> None:
@@ -52,16 +58,43 @@ def test_targets_by_year_and_adding_one(page: Page, live_server):
     expect(county).to_contain_text("97%")
 
 
-def test_deactivating_a_user_swaps_the_row_in_place(page: Page, live_server):
+@pytest.fixture
+def mings_two(live_server) -> list[int]:
+    """Ming (北城一队, with 梅队员) holding two households."""
+    with Session(get_engine()) as session:
+        homes = [household(session, "瓦窑村", address=f"瓦窑村{n}号") for n in (1, 2)]
+        for home in homes:
+            assign(session, home, "ming")
+        return [home.id for home in homes]
+
+
+def test_deactivating_a_member_asks_in_their_row_and_hands_their_households_on(
+    page: Page, live_server, mings_two
+):
+    page.set_viewport_size(NARROW)
     sign_in(page, live_server, "alice")
     tab(page, "用户")
     ming = page.get_by_role("listitem").filter(has_text="明队员")
 
     mark_document(page)
-    page.once("dialog", lambda dialog: dialog.accept())
-    ming.get_by_role("button", name="停用").click()
+    with screenshot_on_failure(page, "users-deactivate"):
+        ming.get_by_role("button", name="停用", exact=True).click()
+        expect(ming).to_contain_text("确定停用明队员吗？其所有设备将退出登录。")
+        expect(ming.get_by_role("status")).to_contain_text("明队员负责2户")
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        screenshot(page, "users-deactivate-question")
 
-    expect(ming.locator(".tag")).to_have_text("已停用")
-    expect(ming.get_by_role("button", name="重新启用")).to_be_visible()
-    assert_same_document(page)
-    screenshot(page, "users-deactivated")
+        ming.get_by_role("button", name="停用", exact=True).click()
+        expect(ming.locator("#e-successor")).to_have_text(
+            "请选择由谁接手这些户：队内其他队员，或退回未分配。"
+        )
+        ming.get_by_label("交给梅队员").check()
+        ming.get_by_role("button", name="停用", exact=True).click()
+
+        expect(ming.locator(".tag")).to_have_text("已停用")
+        expect(ming.get_by_role("button", name="重新启用")).to_be_visible()
+        assert_same_document(page)
+        screenshot(page, "users-deactivated")
+    with Session(get_engine()) as session:
+        holders = {session.get(Household, home).assignee_id for home in mings_two}
+        assert holders == {user_id(session, "mei")}
