@@ -130,7 +130,7 @@ def test_team_membership_changes(as_user, db):
     lead = as_user("lee")
     first, second = re.findall(r'action="/team/(\d+)/pools"', lead.get("/team").text)
     ming = user_id(db, "ming")
-    post(lead, f"/team/{first}/members/{ming}/remove")
+    post(lead, f"/team/{first}/members/{ming}/remove", confirmed="1")
     post(lead, f"/team/{second}/members", user_id=ming)
     removed, added = recorded(db, "team_member_removed"), recorded(db, "team_member_added")
     assert (removed.username, removed.target, removed.detail) == (

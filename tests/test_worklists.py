@@ -359,7 +359,7 @@ def test_a_lead_moves_a_member_between_their_teams(as_user, db):
     first, second = re.findall(r'action="/team/(\d+)/pools"', page)
     token = csrf_token(lead, "/team")
     ming = user_id(db, "ming")
-    lead.post(f"/team/{first}/members/{ming}/remove", data={"csrf_token": token})
+    lead.post(f"/team/{first}/members/{ming}/remove", data={"csrf_token": token, "confirmed": "1"})
     lead.post(f"/team/{second}/members", data={"user_id": ming, "csrf_token": token})
     from app.models import TeamMembership
 
@@ -385,8 +385,10 @@ def ming_teams(db) -> list[int]:
 
 
 def remove_ming(client, db, team_id: int, **form):
+    """The removal as its page confirms it (``confirmed=""``: a post that did not)."""
     path = f"/team/{team_id}/members/{user_id(db, 'ming')}/remove"
-    return client.post(path, data={**form, "csrf_token": csrf_token(client, "/team")})
+    form = {"confirmed": "1", **form, "csrf_token": csrf_token(client, "/team")}
+    return client.post(path, data=form)
 
 
 def holders(db, homes) -> list[int | None]:
@@ -405,6 +407,14 @@ def test_removing_a_member_first_asks_who_takes_the_households_they_hold(as_user
     assert f'name="successor" value="{user_id(db, "mei")}"' in page and "交给梅队员" in page
     assert 'name="successor" value="pool"' in page and "退回未分配" in page
     assert ming_teams(db) == [team_id]
+
+
+def test_a_removal_posted_without_its_confirmation_asks_and_removes_no_one(as_user, db, mings_two):
+    team_id, homes = mings_two
+    asked = remove_ming(as_user("lee"), db, team_id, successor="pool", confirmed="")
+    assert asked.status_code == 200 and "将明队员移出北城一队？" in asked.text
+    assert ming_teams(db) == [team_id]
+    assert holders(db, homes) == [user_id(db, "ming")] * 2
 
 
 def test_removing_a_member_who_holds_households_without_saying_who_takes_them_is_refused(

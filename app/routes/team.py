@@ -171,8 +171,12 @@ def remove_member(
     team: LedTeam,
     member_id: int,
     successor: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
 ):
-    """``successor``: the member who takes the leaving member's households, or the pool."""
+    """``successor``: the member who takes the leaving member's households, or the pool. Only a
+    confirmed post removes (an old page's one-tap form gets the question)."""
+    if confirmed != "1":
+        return _removal(request, session, user, team, _member_of(session, user, team, member_id))
     chosen = assignments.successor_typed(successor)
     try:
         handed = accounts.remove_from_team(session, team, member_id, chosen, by=user)
