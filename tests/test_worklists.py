@@ -212,6 +212,17 @@ def test_moving_a_members_whole_list_is_one_action(as_user, db, village_househol
     )
 
 
+def test_a_list_is_not_moved_to_the_member_who_holds_it(as_user, db, village_households):
+    assign(db, village_households[0], "mei")
+    client = as_user("lee")
+    mei = user_id(db, "mei")
+    form = {"from_member_id": mei, "to_member_id": mei, "csrf_token": csrf_token(client, "/team")}
+    for confirmed in ("", "1"):
+        refused = client.post("/assign/move", data={**form, "confirmed": confirmed})
+        assert refused.status_code == 422 and "请选择两位不同的队员" in refused.text
+    assert db.exec(select(Assignment)).all() == []
+
+
 def test_moving_a_members_whole_list_first_says_how_many_go_to_whom(
     as_user, db, village_households
 ):

@@ -194,13 +194,18 @@ def _record(session, household: Household, member_id, by: User | None, now, kind
     session.add(household)
 
 
+SAME_MEMBER = N_("Choose two different members: the list would stay with the member who holds it.")
+
+
 def movable(
     session: Session, from_member_id: int, to_member_id: int, *, by: User
 ) -> list[Household]:
     """The households moving one member's whole list to another would hand on: both must be
-    members of the user's teams."""
+    members of the user's teams, and two of them."""
     for member_id in (from_member_id, to_member_id):
         _check_member(session, member_id, by)
+    if from_member_id == to_member_id:
+        raise Invalid({"member_id": SAME_MEMBER})
     return held_by(session, from_member_id, by=by)
 
 
