@@ -25,6 +25,7 @@ from app.domain.codes import (
 from app.domain.pension.subsidy import GROUPS
 from app.domain.people import PlanList
 from app.domain.targets import RATIO_METRICS
+from app.domain.visits import NotDue
 from app.domain.worklist import Section
 
 ROLES = {
@@ -69,6 +70,14 @@ INSURANCE_STATUSES = {
     InsuranceStatus.employee_institution: N_("Employee pension (government or institution)"),
     InsuranceStatus.stopped: N_("Stopped paying"),
     InsuranceStatus.receiving: N_("Receiving a pension"),
+}
+
+# Why the three ones are not due for someone, on one line in place of their forms.
+NOT_DUE_REASONS = {
+    NotDue.pensioner: N_("Drawing a pension"),
+    NotDue.under_age: N_("Under 16"),
+    NotDue.retired: N_("At the statutory retirement age"),
+    NotDue.student: N_("Full-time student"),
 }
 
 SUBSIDY_CATEGORIES = {

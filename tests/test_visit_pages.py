@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import func, select
 
 from app.core import clock
+from app.core.i18n import long_date
 from app.models import EnrolmentChange, Outcome, Visit, VisitPerson, VisitStep
-from app.services import leaflets, visits
+from app.services import enrolment, leaflets, visits
 from tests.conftest import csrf_token
-from tests.factories import assign, household, id_number, person, user_id
+from tests.factories import assign, household, id_number, person, user_id, user_named
 from tests.factories import visit as recorded_visit
 
 UUID_FIELD = re.compile(r'name="client_uuid" value="([^"]+)"')
@@ -181,7 +182,7 @@ def test_a_leaflet_and_an_outcome_added_on_the_visit_page(as_user, db, home, wan
     )
     assert change.person_id == wang.id
     page = mei.get(f"/visits/{stored.id}").text
-    assert leaflet.title in page and "200 → 500" in page
+    assert leaflet.title in page and "200元/年 → 500元/年" in page
 
 
 def test_the_same_addition_sent_twice_is_stored_once(as_user, db, home, wang):
@@ -291,6 +292,112 @@ def test_the_household_page_shows_the_three_ones_and_the_timeline(as_user, db, h
     assert f'href="/visits/{stored.id}"' in page and "王芳愿意提档" in page
     kinds = re.findall(r'<li data-kind="([a-z_]+)">', page)
     assert kinds[:2] == ["leaflet", "visit"], "newest first"
+
+
+# --- who gets forms, and words a member can read aloud ----------------------------------------
+
+
+def card(page: str, someone) -> str:
+    """The part of a page about one person: their card, up to the next person's."""
+    return page.split(f'id="person-{someone.id}"')[1].split('id="person-')[0]
+
+
+@pytest.fixture
+def child(db, home):
+    return person(db, home, name="王小宝", id_number=id_number(born="20140301", order=125))
+
+
+@pytest.fixture
+def student(db, home):
+    return person(
+        db, home, name="王大学", id_number=id_number(born="20050401", order=127), is_student="yes"
+    )
+
+
+def test_people_the_three_ones_are_not_due_for_get_one_line_with_the_reason(
+    as_user, db, home, wang, father, child, student
+):
+    stored = recorded_visit(db, home, [wang, father, child, student])
+    mei = as_user("mei")
+    reasons = [(father, "已领取待遇"), (child, "未满16周岁"), (student, "全日制在校学生")]
+    for page in (mei.get(f"/visits/{stored.id}").text, mei.get(f"/households/{home.id}").text):
+        for someone, reason in reasons:
+            theirs = card(page, someone)
+            assert f"三个一不适用：{reason}" in theirs.split("</summary>")[0]
+            assert "data-three-ones" not in theirs
+        assert 'class="not-due' not in card(page, wang) and "data-three-ones" in card(page, wang)
+    page = mei.get(f"/visits/{stored.id}").text
+    for someone, _reason in reasons:
+        theirs = card(page, someone)
+        assert theirs.index("</summary>") < theirs.index('data-form="outcome"'), (
+            "the forms wait behind the reason, for a member who disagrees"
+        )
+        assert "仍要记录三个一" in theirs
+    assert 'data-form="outcome"' in card(page, wang).split("<details")[0]
+    form = mei.get(f"/households/{home.id}/visits/new").text
+    assert "三个一不适用：已领取待遇" in form.split(f'value="{father.id}"')[1].split("</label>")[0]
+
+
+def test_a_refused_outcome_for_someone_not_due_keeps_their_forms_open(as_user, db, home, father):
+    stored = recorded_visit(db, home, [father])
+    response = post(
+        as_user("mei"), f"/visits/{stored.id}/outcomes", person_id=str(father.id), code="refused"
+    )
+    assert response.status_code == 422
+    assert '<details class="not-due-forms" open>' in card(response.text, father)
+
+
+def test_an_outcome_reads_its_amount_with_its_unit_and_waits_for_the_lead(
+    as_user, db, home, wang, student
+):
+    stored = recorded_visit(db, home, [wang, student])
+    mei = as_user("mei")
+    post(
+        mei,
+        f"/visits/{stored.id}/outcomes",
+        person_id=str(wang.id),
+        code="join_flexible",
+        base_percent="60",
+    )
+    post(
+        mei,
+        f"/visits/{stored.id}/outcomes",
+        person_id=str(student.id),
+        code="join_resident",
+        to_tier="500",
+    )
+    for path in (f"/visits/{stored.id}", f"/households/{home.id}"):
+        page = mei.get(path).text
+        assert "以灵活就业人员身份参保 · 缴费基数60%" in card(page, wang)
+        assert "参加城乡居民养老保险 · 500元/年" in card(page, student)
+        assert "待队长确认" in card(page, wang) and "待队长确认" in card(page, student)
+    flexible = db.exec(select(EnrolmentChange).where(EnrolmentChange.person_id == wang.id)).one()
+    enrolment.confirm(db, flexible, by=user_named(db, "lee"))
+    page = mei.get(f"/households/{home.id}").text
+    assert "待队长确认" not in card(page, wang) and "已确认" in card(page, wang)
+    assert "待队长确认" in card(page, student)
+
+
+def test_the_next_follow_up_is_on_each_persons_card_and_in_the_worklist(
+    as_user, db, home, wang, father
+):
+    stored = recorded_visit(db, home, [wang, father])
+    later = clock.today() + timedelta(days=20)
+    mei = as_user("mei")
+    post(
+        mei,
+        f"/visits/{stored.id}/outcomes",
+        person_id=str(wang.id),
+        code="undecided",
+        follow_up_on=later.isoformat(),
+    )
+    shown = long_date(later, "zh_CN")
+    for path in (f"/visits/{stored.id}", f"/households/{home.id}"):
+        page = mei.get(path).text
+        assert f'data-person-follow-up="{later.isoformat()}"' in card(page, wang)
+        assert f"{shown}回访" in card(page, wang)
+    row = mei.get("/worklist").text.split(home.address)[1].split("</li>")[0]
+    assert f"{shown}回访" in row
 
 
 def test_three_ones_complete_reads_3_of_3(as_user, db, home, wang):

@@ -10,8 +10,8 @@ from sqlmodel import func, select
 from app.core import clock
 from app.core.i18n import gettext_for
 from app.domain.validation import Invalid
-from app.domain.visits import OutcomeForm, StepForm
-from app.models import EnrolmentChange, Outcome, Visit
+from app.domain.visits import NotDue, OutcomeForm, StepForm
+from app.models import EnrolmentChange, Outcome, Person, Visit
 from app.services import assignments, scope, timeline, visits
 from tests import factories
 
@@ -132,3 +132,32 @@ def test_the_timeline_lists_everything_newest_first_in_the_readers_language(db, 
     _ = gettext_for("zh_CN")
     words = {_(item.summary) for item in items}
     assert "上门走访：与王芳交谈" in words or any("王芳" in w for w in words)
+
+
+def test_the_sql_rule_leaves_out_exactly_the_people_given_a_reason(db, home):
+    """A twelve-year-old, pensioners of 67 and 70, a 67-year-old without a pension, a student of
+    21 and a woman of 41: the SQL twin picks those the pure rule gives no reason for."""
+    cases = [
+        ("20140301", "none", False),
+        ("19590601", "receiving", False),
+        ("19560601", "receiving", False),
+        ("19590601", "none", False),
+        ("20050401", "resident", True),
+        ("19850401", "resident", False),
+    ]
+    for order, (born, status, student) in enumerate(cases, start=1):
+        factories.person(
+            db,
+            home,
+            id_number=factories.id_number(born=born, order=order * 2 + 1),
+            insurance_status=status,
+            is_student=student,
+        )
+    people = db.exec(select(Person)).all()
+    today = clock.today()
+    reasons = visits.not_due(people, today)
+    in_sql = set(db.exec(select(Person.id).where(visits.eligible_condition(today))))
+    assert in_sql == {p.id for p in people} - set(reasons)
+    assert sorted(reasons.values()) == sorted(
+        [NotDue.under_age, NotDue.pensioner, NotDue.pensioner, NotDue.retired, NotDue.student]
+    )

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
 
 from pydantic import BaseModel
 
@@ -75,15 +76,31 @@ class EligibilityFacts:
     is_student: bool = False
 
 
-def is_eligible(person: EligibilityFacts, today: date) -> bool:
+class NotDue(StrEnum):
+    """Why the three ones are not due for someone, the first that applies."""
+
+    pensioner = "pensioner"
+    under_age = "under_age"
+    retired = "retired"
+    student = "student"
+
+
+def not_due_reason(person: EligibilityFacts, today: date) -> NotDue | None:
     """Aged 16 up to the statutory retirement age, not drawing a pension, not a full-time
-    student (the SQL twin: app.services.visits.eligible_condition)."""
-    return (
-        age(person.birth_date, today) >= ADULT_AGE
-        and (person.retires_on is None or today < person.retires_on)
-        and person.insurance_status != InsuranceStatus.receiving
-        and not person.is_student
-    )
+    student, or the reason they are not (the SQL twin: app.services.visits.eligible_condition)."""
+    if person.insurance_status == InsuranceStatus.receiving:
+        return NotDue.pensioner
+    if age(person.birth_date, today) < ADULT_AGE:
+        return NotDue.under_age
+    if person.retires_on is not None and today >= person.retires_on:
+        return NotDue.retired
+    if person.is_student:
+        return NotDue.student
+    return None
+
+
+def is_eligible(person: EligibilityFacts, today: date) -> bool:
+    return not_due_reason(person, today) is None
 
 
 # --- progress across visits --------------------------------------------------------------------

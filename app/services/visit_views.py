@@ -8,7 +8,8 @@ from datetime import date
 from sqlmodel import Session
 
 from app.core import clock
-from app.domain.visits import Progress
+from app.domain.codes import ChangeStatus
+from app.domain.visits import NotDue, Progress
 from app.models import Household, LeafletVersion, Outcome, Person, Visit, VisitStep
 from app.services import households, leaflets, visits
 from app.services.households import PersonView
@@ -20,10 +21,11 @@ class PersonOnVisit:
     """Someone spoken to on the visit, with their three ones across every visit."""
 
     entry: PersonView
-    eligible: bool
+    not_due: NotDue | None  # why the three ones are not due for them, if they are not
     progress: Progress
     leaflet: tuple[VisitStep, str] | None  # the latest leaflet handed over, with its title
     outcome: Outcome | None  # their current outcome
+    change: ChangeStatus | None  # where the enrolment change it reported stands
     leaflets: list[tuple[LeafletVersion, bool]]  # the library, those written for them first
 
 
@@ -46,18 +48,20 @@ def people_on_visit(session: Session, visit: Visit, household: Household) -> lis
     ids = visits.spoken_to(session, visit)
     view = households.household_view(session, household, today)
     entries = [e for e in view.people if e.person.id in ids]
-    eligible = visits.eligible_people([e.person for e in entries], today)
+    not_due = visits.not_due([e.person for e in entries], today)
     progress = visits.people_progress(session, ids)
     given = visits.leaflets_given(session, ids)
     outcomes = visits.latest_outcomes(session, ids)
+    changes = visits.change_statuses(session, outcomes)
     library = leaflets.published(session)
     return [
         PersonOnVisit(
             entry=entry,
-            eligible=entry.person.id in eligible,
+            not_due=not_due.get(entry.person.id),
             progress=progress[entry.person.id],
             leaflet=given.get(entry.person.id),
             outcome=outcomes.get(entry.person.id),
+            change=changes.get(entry.person.id),
             leaflets=leaflets_for(library, entry),
         )
         for entry in entries
@@ -70,19 +74,19 @@ class PersonOnForm:
     offers them when it is recorded offline (the visit page's choices, kept on the phone)."""
 
     entry: PersonView
-    eligible: bool
+    not_due: NotDue | None
     leaflets: list[tuple[LeafletVersion, bool]]
 
 
 def people_on_form(session: Session, household: Household) -> list[PersonOnForm]:
     today = clock.today()
     view = households.household_view(session, household, today)
-    eligible = visits.eligible_people([e.person for e in view.people], today)
+    not_due = visits.not_due([e.person for e in view.people], today)
     library = leaflets.published(session)
     return [
         PersonOnForm(
             entry=entry,
-            eligible=entry.person.id in eligible,
+            not_due=not_due.get(entry.person.id),
             leaflets=leaflets_for(library, entry),
         )
         for entry in view.people
@@ -93,9 +97,10 @@ def people_on_form(session: Session, household: Household) -> list[PersonOnForm]
 class HouseholdVisits:
     """What the household page shows of its visits."""
 
-    eligible: set[int]
+    not_due: dict[int, NotDue]
     progress: dict[int, Progress]
     outcomes: dict[int, Outcome]
+    changes: dict[int, ChangeStatus]  # by person: where their outcome's change stands
     follow_up_on: date | None
     timeline: list[Item]
 
@@ -105,10 +110,12 @@ def household_visits(
 ) -> HouseholdVisits:
     ids = [p.id for p in people]
     facts = visits.contact_facts(session, [household.id]).get(household.id)
+    outcomes = visits.latest_outcomes(session, ids)
     return HouseholdVisits(
-        eligible=visits.eligible_people(people, clock.today()),
+        not_due=visits.not_due(people, clock.today()),
         progress=visits.people_progress(session, ids),
-        outcomes=visits.latest_outcomes(session, ids),
+        outcomes=outcomes,
+        changes=visits.change_statuses(session, outcomes),
         follow_up_on=facts.follow_up_on if facts else None,
         timeline=timeline(session, household),
     )

@@ -1,7 +1,7 @@
 """Recording visits and what came of them, and reading a household's state back from its
 events: each person's three ones, the last contact, the next follow-up."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -13,12 +13,13 @@ from sqlmodel import Session, col, func, select
 from app.core import clock
 from app.core.config import get_settings
 from app.core.i18n import N_
-from app.domain.codes import InsuranceStatus, StepKind, VisitSource
+from app.domain.codes import ChangeStatus, InsuranceStatus, StepKind, VisitSource
 from app.domain.people import born_on_or_before
 from app.domain.validation import Invalid
 from app.domain.visits import (
     DEFAULT_FOLLOW_UP_DAYS,
     EligibilityFacts,
+    NotDue,
     OutcomeValues,
     Progress,
     StepForm,
@@ -27,8 +28,8 @@ from app.domain.visits import (
     VisitRules,
     check_visit,
     checked_follow_up,
-    is_eligible,
     normalised_uuid,
+    not_due_reason,
     progress,
     suggested_follow_up,
 )
@@ -329,15 +330,15 @@ def _outcomes_of(session: Session, visit: Visit) -> list[Outcome]:
 # --- state derived from the events --------------------------------------------------------------
 
 
-def eligible_people(people: Iterable[Person], today: date) -> set[int]:
-    """Which of these people the three ones apply to."""
-    return {
-        p.id
-        for p in people
-        if is_eligible(
+def not_due(people: Iterable[Person], today: date) -> dict[int, NotDue]:
+    """Those of these people the three ones are not due for, each with the reason."""
+    reasons = {
+        p.id: not_due_reason(
             EligibilityFacts(p.birth_date, p.insurance_status, p.retires_on, p.is_student), today
         )
+        for p in people
     }
+    return {person: reason for person, reason in reasons.items() if reason is not None}
 
 
 def people_progress(session: Session, person_ids: list[int]) -> dict[int, Progress]:
@@ -414,6 +415,18 @@ def latest_outcomes(session: Session, person_ids: list[int]) -> dict[int, Outcom
         .order_by(col(Visit.occurred_at), col(Outcome.id))
     )
     return {row.person_id: row for row in rows}
+
+
+def change_statuses(session: Session, outcomes: Mapping[int, Outcome]) -> dict[int, ChangeStatus]:
+    """By person: where the enrolment change their outcome reported stands (a lead confirms
+    it); outcomes that report no change are left out."""
+    person_of = {o.id: person for person, o in outcomes.items()}
+    rows = session.exec(
+        select(EnrolmentChange.outcome_id, EnrolmentChange.status).where(
+            col(EnrolmentChange.outcome_id).in_(person_of)
+        )
+    )
+    return {person_of[outcome]: ChangeStatus(status) for outcome, status in rows}
 
 
 def leaflets_given(session: Session, person_ids: list[int]) -> dict[int, tuple[VisitStep, str]]:

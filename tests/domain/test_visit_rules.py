@@ -11,6 +11,7 @@ from app.domain.validation import Invalid
 from app.domain.visits import (
     DEFAULT_FOLLOW_UP_DAYS,
     EligibilityFacts,
+    NotDue,
     OutcomeForm,
     Progress,
     StepForm,
@@ -18,6 +19,7 @@ from app.domain.visits import (
     VisitRules,
     check_visit,
     is_eligible,
+    not_due_reason,
     progress,
     suggested_follow_up,
 )
@@ -49,6 +51,23 @@ def test_the_three_ones_apply_from_sixteen_to_retirement_to_people_not_drawing_o
     person, eligible
 ):
     assert is_eligible(person, TODAY) is eligible
+
+
+@pytest.mark.parametrize(
+    ("person", "reason"),
+    [
+        (facts(date(2014, 3, 1)), NotDue.under_age),  # twelve
+        (facts(date(1959, 6, 1), InsuranceStatus.receiving, date(2019, 6, 1)), NotDue.pensioner),
+        (facts(date(1956, 6, 1), InsuranceStatus.receiving, date(2016, 6, 1)), NotDue.pensioner),
+        (facts(date(1959, 6, 1), retires_on=date(2019, 6, 1)), NotDue.retired),  # 67, no pension
+        (facts(date(2005, 4, 1), InsuranceStatus.resident, student=True), NotDue.student),  # 21
+        (facts(date(2012, 1, 1), student=True), NotDue.under_age),  # the first reason that applies
+        (facts(date(1985, 4, 1), InsuranceStatus.resident, date(2045, 4, 1)), None),
+    ],
+)
+def test_the_reason_the_three_ones_are_not_due_comes_from_the_same_rule(person, reason):
+    assert not_due_reason(person, TODAY) == reason
+    assert is_eligible(person, TODAY) is (reason is None)
 
 
 def test_progress_counts_contact_only_for_people_reached_and_steps_across_visits():
