@@ -456,7 +456,8 @@ def test_removing_a_member_hands_their_households_to_another_member_in_the_same_
 
 def test_removing_a_member_can_send_their_households_back_to_the_pool(as_user, db, mings_two):
     team_id, homes = mings_two
-    remove_ming(as_user("lee"), db, team_id, successor="pool")
+    done = remove_ming(as_user("lee"), db, team_id, successor="pool")
+    assert "2户已退回未分配。" in done.text and "已转移" not in done.text
     assert ming_teams(db) == []
     assert holders(db, homes) == [None, None]
     assert [a.kind for a in db.exec(select(Assignment))] == ["unassign", "unassign"]

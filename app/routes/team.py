@@ -184,7 +184,8 @@ def remove_member(
         session.rollback()
         member = _member_of(session, user, team, member_id)
         return _removal(request, session, user, team, member, successor, invalid.errors)
-    return _back(session, user, team, **({"moved": handed} if handed else {}))
+    said = "pooled" if chosen == assignments.POOL else "moved"
+    return _back(session, user, team, **({said: handed} if handed else {}))
 
 
 @router.post("/{team_id}/pools")
