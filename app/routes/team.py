@@ -145,16 +145,11 @@ def _member_of(session, user: User, team: Team, member_id: int) -> User:
 
 def _removal(request, session, user: User, team: Team, member: User, typed="", errors=None):
     """Removing a member asks first: how many households they hold, and who takes them."""
-    context = {
-        "team": team,
-        "member": member,
-        "held": len(assignments.held_by(session, member.id, by=user)),
-        "successors": assignments.successors(session, team, member, by=user),
-        "pool": assignments.POOL,
-        "typed": typed,
-        "errors": errors or {},
-        "back": _team_url(session, user, team),
-    }
+    question = assignments.hand_over_question(
+        session, team, member, by=user, typed=typed, errors=errors
+    )
+    context = {"team": team, "member": member, "question": question}
+    context["back"] = _team_url(session, user, team)
     return render(request, "team/remove.html", context, status_code=422 if errors else 200)
 
 

@@ -94,15 +94,10 @@ def _deactivation(request, session, admin: User, account: User, typed="", errors
     hold, and who takes them. In the row for HTMX, a page otherwise."""
     team = accounts.team_of(session, account)
     in_row = bool(request.headers.get("hx-request"))
-    context = {
-        "account": account,
-        "in_row": in_row,
-        "held": len(assignments.held_by(session, account.id, by=admin)),
-        "successors": assignments.successors(session, team, account, by=admin),
-        "pool": assignments.POOL,
-        "typed": typed,
-        "errors": errors or {},
-    }
+    question = assignments.hand_over_question(
+        session, team, account, by=admin, typed=typed, errors=errors
+    )
+    context = {"account": account, "in_row": in_row, "question": question}
     block = "deactivation" if in_row else None
     status = 422 if errors else 200
     return render(request, "users/deactivate.html", context, block=block, status_code=status)

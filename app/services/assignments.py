@@ -244,6 +244,25 @@ def successors(session: Session, team: Team | None, member: User, *, by: User) -
     return [m for m in members_of(session, by, team) if m.id != member.id]
 
 
+@dataclass(frozen=True)
+class HandOverQuestion:
+    """What asking who takes a leaving member's households shows: how many they hold, who may
+    take them, and the choice typed with its error when refused."""
+
+    held: int
+    successors: list[User]
+    typed: str = ""
+    errors: dict | None = None
+    pool: str = POOL
+
+
+def hand_over_question(
+    session: Session, team: Team | None, member: User, *, by: User, typed="", errors=None
+) -> HandOverQuestion:
+    held = len(held_by(session, member.id, by=by))
+    return HandOverQuestion(held, successors(session, team, member, by=by), typed, errors or {})
+
+
 def hand_over(
     session: Session, team: Team | None, member: User, successor: int | str | None, *, by: User
 ) -> int:
