@@ -156,6 +156,48 @@ def test_the_api_answers_422_naming_an_over_long_address(client, api_token, db):
     assert db.exec(select(Household)).all() == []
 
 
+# --- the searches ---------------------------------------------------------------------------
+
+SEARCH_TOO_LONG = "一次最多搜索200个字，现在有%s个字。请缩短后再搜索。"
+
+
+def test_a_household_search_too_long_says_so_and_keeps_what_was_typed(as_user, db, home):
+    client = as_user("lee")
+    typed = "瓦窑村12号" + "路" * 195  # 201 characters, starting with a real address
+    page = client.get("/households", params={"q": typed}).text
+    assert SEARCH_TOO_LONG % 201 in page
+    assert f'value="{typed}"' in page
+    assert "瓦窑村12号</span>" not in page, "nothing is found for a search cut short"
+    rows = client.get("/households", params={"q": typed}, headers={"HX-Request": "true"})
+    assert SEARCH_TOO_LONG % 201 in rows.text and 'role="alert" id="q-too-long"' in rows.text
+    found = client.get("/households", params={"q": "路" * 200}).text
+    assert "一次最多搜索" not in found and 'value="' + "路" * 200 + '"' in found
+
+
+def test_the_api_refuses_a_household_search_too_long_naming_it(client, api_token, db, home):
+    answer = client.get("/api/v1/households?q=" + "路" * 201, headers=api_token("lee"))
+    assert problems(answer) == {"q": SEARCH_TOO_LONG % 201}
+
+
+def test_a_worklist_search_too_long_says_so_and_is_not_remembered(as_user, db, home):
+    assign(db, home, "mei")
+    client = as_user("mei")
+    client.get("/worklist?q=瓦窑村")
+    typed = "瓦窑村" * 70
+    page = client.get("/worklist", params={"q": typed}).text
+    assert SEARCH_TOO_LONG % 210 in page
+    assert f'value="{typed}"' in page and "尚未联系 · " not in page
+    again = client.get("/worklist").text
+    assert 'value="瓦窑村"' in again and "尚未联系 · 1" in again
+
+
+def test_an_audit_search_too_long_says_so_and_finds_nothing(as_user, db):
+    typed = "household:" + "3" * 111  # 121 characters: the log holds 120
+    page = as_user("alice").get("/admin/audit", params={"target": typed}).text
+    assert "一次最多搜索120个字，现在有121个字。请缩短后再搜索。" in page
+    assert f'value="{typed}"' in page and '<li id="audit-' not in page
+
+
 # --- every column with a length --------------------------------------------------------------
 
 # Each column people type into, with the limit the code refuses past (tested where it is typed).

@@ -38,6 +38,19 @@ def within(errors: dict, name: str, text: str, limit: int) -> str:
     return text
 
 
+TOO_LONG_TO_SEARCH = N_(
+    "A search takes at most %(limit)s characters: this has %(count)s. Shorten it to search."
+)
+
+
+def search_too_long(text: str, limit: int) -> Message | None:
+    """What a typed search longer than the limit says. It is kept as typed and finds nothing:
+    cut, it would look for what nobody typed."""
+    if len(text) > limit:
+        return Message(TOO_LONG_TO_SEARCH, {"limit": limit, "count": len(text)})
+    return None
+
+
 NOT_A_NAME = N_("A name cannot hold emoji or symbols: remove %(characters)s.")
 # A name is letters of any script, with the digits, brackets and dots departments' lists write
 # in it (阿依古丽·买买提, 张三（户主）); emoji, symbols and invisible or unassigned characters
