@@ -10,7 +10,7 @@ import app.models
 from app.domain.registry import HOUSEHOLD_TEXT, LENGTHS
 from app.domain.statistics import SOURCE_LENGTH
 from app.domain.visits import NOTES_LENGTH, REASON_LENGTH
-from app.models import Household, Person, Team, User
+from app.models import Household, Person, Team, User, Visit
 from app.services import enrolment, quality
 from app.services.accounts import DISPLAY_NAME_LENGTH, TEAM_NAME_LENGTH
 from tests.conftest import csrf_token
@@ -20,6 +20,7 @@ from tests.test_admin_users import new_user_form, post_new_user
 from tests.test_enrolment_changes import post, reported
 from tests.test_households import post_household
 from tests.test_imports import upload
+from tests.test_visit_pages import post_visit, visit_form
 
 NUMBER = id_number("530402", "19800101", 123)
 
@@ -154,6 +155,18 @@ def test_the_api_answers_422_naming_an_over_long_address(client, api_token, db):
     answer = client.post("/api/v1/households", json=body, headers=api_token("lee"))
     assert problems(answer) == {"address": "最多200个字，现在有5000个字。"}
     assert db.exec(select(Household)).all() == []
+
+
+def test_a_note_on_many_lines_counts_each_line_end_once_as_the_phone_does(as_user, db, home):
+    """A browser sends a textarea's line ends as CRLF; the phone counted each as one, and so
+    does the limit: a note the phone let through is not refused for its line ends."""
+    assign(db, home, "mei")
+    mei = as_user("mei")
+    note = "\r\n".join(["王芳愿意提档"] * 143)  # 1 000 characters as the phone counts them
+    nobody = {"reached": "no", "not_reached_reason": "nobody_home", "notes": note}
+    answer = post_visit(mei, home, visit_form(mei, home) | nobody)
+    assert answer.status_code == 303
+    assert db.exec(select(Visit)).one().notes == note.replace("\r\n", "\n")
 
 
 # --- the searches ---------------------------------------------------------------------------

@@ -31,8 +31,9 @@ TOO_LONG = N_("At most %(limit)s characters: this has %(count)s.")
 
 def within(errors: dict, name: str, text: str, limit: int) -> str:
     """The typed text without its outer spaces; longer than its column holds, it is refused
-    with the limit named (cutting it would store what nobody typed)."""
-    text = text.strip()
+    with the limit named (cutting it would store what nobody typed). A line end counts once, as
+    the phone counted it, though a browser sends a textarea's as CRLF."""
+    text = text.replace("\r\n", "\n").strip()
     if len(text) > limit:
         errors[name] = Message(TOO_LONG, {"limit": limit, "count": len(text)})
     return text
