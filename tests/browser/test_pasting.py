@@ -69,3 +69,21 @@ def test_an_over_long_note_and_reason_are_kept_whole_and_said(page: Page, live_s
     reason.fill(said[:200])
     outcome.locator('button[type="submit"]').click()
     expect(page.locator('[data-outcome="refused"]')).to_contain_text(said[:200])
+
+
+def test_a_search_pasted_too_long_says_so_and_keeps_it(page: Page, live_server, wang):
+    sign_in(page, live_server, "mei")
+    page.goto(f"{live_server}/worklist")
+    search = page.get_by_label("搜索我的住户")
+    pasted = "瓦窑村3号王芳" * 29  # 203 characters: a search takes 200
+    paste(page, search, pasted)
+    said = "一次最多搜索200个字，现在有203个字。请缩短后再搜索。"
+    expect(page.get_by_role("alert")).to_have_text(said)
+    expect(search).to_have_accessible_description(said)
+    expect(search).to_have_value(pasted)
+    expect(page.locator("li.work-item")).to_have_count(0)
+    screenshot(page, "search-too-long")
+
+    search.fill("王芳")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator("li.work-item", has_text="王芳")).to_have_count(1)
