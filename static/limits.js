@@ -36,8 +36,9 @@
     const over = count > limit;
     const message = over ? fill(say.tooLong, { limit, count, over: count - limit }) : "";
     if (!over && !("overLimit" in field.dataset)) return;
-    noteOf(field).textContent = message;
-    noteOf(field).hidden = !over;
+    const note = noteOf(field);
+    note.textContent = message;
+    note.hidden = !over;
     const described = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== `${field.id}-limit`);
     if (over) {
       field.dataset.overLimit = message;
