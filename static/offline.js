@@ -378,7 +378,7 @@
     for (const block of restBlocks().filter((b) => !b.hidden)) {
       const outcome = outcomeIn(block);
       const followUp = block.elements.follow_up_on.value;
-      const message = problem(outcome, followUp);
+      const message = block.querySelector("[data-over-limit]")?.dataset.overLimit || problem(outcome, followUp);
       const shown = block.querySelector("[data-rest-error]");
       shown.textContent = message;
       shown.hidden = !message;

@@ -10,7 +10,7 @@ import app.models
 from app.domain.registry import HOUSEHOLD_TEXT, LENGTHS
 from app.domain.statistics import SOURCE_LENGTH
 from app.domain.visits import NOTES_LENGTH, REASON_LENGTH
-from app.models import Household, Person, Team, User
+from app.models import Household, Person, Team, User, Visit
 from app.services import enrolment, quality
 from app.services.accounts import DISPLAY_NAME_LENGTH, TEAM_NAME_LENGTH
 from tests.conftest import csrf_token
@@ -20,6 +20,7 @@ from tests.test_admin_users import new_user_form, post_new_user
 from tests.test_enrolment_changes import post, reported
 from tests.test_households import post_household
 from tests.test_imports import upload
+from tests.test_visit_pages import post_visit, visit_form
 
 NUMBER = id_number("530402", "19800101", 123)
 
@@ -154,6 +155,60 @@ def test_the_api_answers_422_naming_an_over_long_address(client, api_token, db):
     answer = client.post("/api/v1/households", json=body, headers=api_token("lee"))
     assert problems(answer) == {"address": "最多200个字，现在有5000个字。"}
     assert db.exec(select(Household)).all() == []
+
+
+def test_a_note_on_many_lines_counts_each_line_end_once_as_the_phone_does(as_user, db, home):
+    """A browser sends a textarea's line ends as CRLF; the phone counted each as one, and so
+    does the limit: a note the phone let through is not refused for its line ends."""
+    assign(db, home, "mei")
+    mei = as_user("mei")
+    note = "\r\n".join(["王芳愿意提档"] * 143)  # 1 000 characters as the phone counts them
+    nobody = {"reached": "no", "not_reached_reason": "nobody_home", "notes": note}
+    answer = post_visit(mei, home, visit_form(mei, home) | nobody)
+    assert answer.status_code == 303
+    assert db.exec(select(Visit)).one().notes == note.replace("\r\n", "\n")
+
+
+# --- the searches ---------------------------------------------------------------------------
+
+SEARCH_TOO_LONG = "一次最多搜索200个字，现在有%s个字。请缩短后再搜索。"
+
+
+def test_a_household_search_too_long_says_so_and_keeps_what_was_typed(as_user, db, home):
+    client = as_user("lee")
+    typed = "瓦窑村12号" + "路" * 195  # 201 characters, starting with a real address
+    page = client.get("/households", params={"q": typed}).text
+    assert SEARCH_TOO_LONG % 201 in page
+    assert f'value="{typed}"' in page
+    assert "瓦窑村12号</span>" not in page, "nothing is found for a search cut short"
+    rows = client.get("/households", params={"q": typed}, headers={"HX-Request": "true"})
+    assert SEARCH_TOO_LONG % 201 in rows.text and 'role="alert" id="q-too-long"' in rows.text
+    found = client.get("/households", params={"q": "路" * 200}).text
+    assert "一次最多搜索" not in found and 'value="' + "路" * 200 + '"' in found
+
+
+def test_the_api_refuses_a_household_search_too_long_naming_it(client, api_token, db, home):
+    answer = client.get("/api/v1/households?q=" + "路" * 201, headers=api_token("lee"))
+    assert problems(answer) == {"q": SEARCH_TOO_LONG % 201}
+
+
+def test_a_worklist_search_too_long_says_so_and_is_not_remembered(as_user, db, home):
+    assign(db, home, "mei")
+    client = as_user("mei")
+    client.get("/worklist?q=瓦窑村")
+    typed = "瓦窑村" * 70
+    page = client.get("/worklist", params={"q": typed}).text
+    assert SEARCH_TOO_LONG % 210 in page
+    assert f'value="{typed}"' in page and "尚未联系 · " not in page
+    again = client.get("/worklist").text
+    assert 'value="瓦窑村"' in again and "尚未联系 · 1" in again
+
+
+def test_an_audit_search_too_long_says_so_and_finds_nothing(as_user, db):
+    typed = "household:" + "3" * 111  # 121 characters: the log holds 120
+    page = as_user("alice").get("/admin/audit", params={"target": typed}).text
+    assert "一次最多搜索120个字，现在有121个字。请缩短后再搜索。" in page
+    assert f'value="{typed}"' in page and '<li id="audit-' not in page
 
 
 # --- every column with a length --------------------------------------------------------------

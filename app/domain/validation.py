@@ -31,11 +31,25 @@ TOO_LONG = N_("At most %(limit)s characters: this has %(count)s.")
 
 def within(errors: dict, name: str, text: str, limit: int) -> str:
     """The typed text without its outer spaces; longer than its column holds, it is refused
-    with the limit named (cutting it would store what nobody typed)."""
-    text = text.strip()
+    with the limit named (cutting it would store what nobody typed). A line end counts once, as
+    the phone counted it, though a browser sends a textarea's as CRLF."""
+    text = text.replace("\r\n", "\n").strip()
     if len(text) > limit:
         errors[name] = Message(TOO_LONG, {"limit": limit, "count": len(text)})
     return text
+
+
+TOO_LONG_TO_SEARCH = N_(
+    "A search takes at most %(limit)s characters: this has %(count)s. Shorten it to search."
+)
+
+
+def search_too_long(text: str, limit: int) -> Message | None:
+    """What a typed search longer than the limit says. It is kept as typed and finds nothing:
+    cut, it would look for what nobody typed."""
+    if len(text) > limit:
+        return Message(TOO_LONG_TO_SEARCH, {"limit": limit, "count": len(text)})
+    return None
 
 
 NOT_A_NAME = N_("A name cannot hold emoji or symbols: remove %(characters)s.")

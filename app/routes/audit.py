@@ -25,6 +25,7 @@ def audit_page(request: Request, session: SessionDep, admin: AdminUser, page: st
     results = audit_log.search(session, filters, whole_number(page) or 1)
     context = {
         "results": results,
+        "filters": filters,
         "query": request.query_params,
         "actions": {a: ACTION_LABELS.get(a, a) for a in audit_log.actions_present(session)},
         "action_labels": ACTION_LABELS,

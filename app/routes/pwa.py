@@ -31,6 +31,7 @@ SHELL_FILES = (
     "app.css",
     "vendor/htmx-2.0.11.min.js",
     "htmx-errors.js",
+    "limits.js",
     "pwa.js",
     "offline.js",
     "visits.js",

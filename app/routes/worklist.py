@@ -12,8 +12,10 @@ from app.core.routing import Router
 from app.core.templating import render
 from app.deps import require_role
 from app.domain.codes import Role
+from app.domain.validation import search_too_long
 from app.models import User
 from app.services import assignments, walk_sheets, worklists
+from app.services.households import SEARCH_LENGTH
 
 router = Router(prefix="/worklist")
 
@@ -27,16 +29,18 @@ async def worklist_page(request: Request, session: SessionDep, user: Member, q: 
     page runs on the event loop: a few indexed queries bounded by one member's list cost less
     than the trip to a worker thread and back (bench/README.md)."""
     remembered = unquote(request.cookies.get(SEARCH_COOKIE, ""))
-    query = remembered if q is None else q.strip()[:60]
-    entries = worklists.worklist(session, user, clock.today(), query)
+    query = remembered if q is None else q.strip()
+    too_long = search_too_long(query, SEARCH_LENGTH)
+    entries = [] if too_long else worklists.worklist(session, user, clock.today(), query)
     context = {
         "sections": worklists.by_section(entries),
         "q": query,
+        "too_long": too_long,
         "claimable": assignments.claimable_count(session, user),
     }
     block = "worklist_rows" if request.headers.get("hx-request") else None
     response = render(request, "worklist/worklist.html", context, block=block)
-    if query != remembered:
+    if query != remembered and not too_long:
         response.set_cookie(
             SEARCH_COOKIE, quote(query), max_age=90 * 86400, samesite="lax", httponly=True
         )

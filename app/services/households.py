@@ -5,13 +5,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exists, func, or_
+from sqlalchemy import ColumnElement, exists, false, func, or_
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
 from app.core import clock, crypto
 from app.core.db import bulk_insert
-from app.core.i18n import N_
+from app.core.i18n import N_, Message
 from app.domain import people as rules
 from app.domain.audit import changes
 from app.domain.codes import InsuranceStatus, RegionLevel, SubsidyCategory
@@ -19,13 +19,14 @@ from app.domain.identifiers import InvalidIdentifier, mask_phone, parse_id_numbe
 from app.domain.paging import page_count
 from app.domain.people import PlanList
 from app.domain.registry import (
+    LENGTHS,
     HouseholdForm,
     PersonForm,
     PersonValues,
     check_household,
     check_person,
 )
-from app.domain.validation import Invalid, whole_number
+from app.domain.validation import Invalid, search_too_long, whole_number
 from app.models import Household, Person, PersonKeyGroup, PersonSubsidy, Region, User
 from app.services import audit
 from app.services.regions import subtree_ids
@@ -33,6 +34,7 @@ from app.services.scope import visible_households
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
+SEARCH_LENGTH = LENGTHS["address"]  # the longest text a search matches: a pasted address
 
 
 DUPLICATE_ID_MESSAGE = N_("This ID number is already registered for another person.")
@@ -71,6 +73,12 @@ class HouseholdFilters:
         folded = {"q", "unassigned"}
         return any(value for name, value in vars(self).items() if name not in folded)
 
+    @property
+    def too_long(self) -> Message | None:
+        """What a search too long to run says; the list finds nothing then. The grid is kept
+        whole too: matched exactly, a longer one finds nothing by itself."""
+        return search_too_long(self.q, SEARCH_LENGTH)
+
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> "HouseholdFilters":
         """Filters from a query string; values that mean nothing are ignored, not errors."""
@@ -83,7 +91,7 @@ class HouseholdFilters:
             return codes(value) if value in codes.__members__ else None
 
         return cls(
-            q=params.get("q", "").strip()[:60],
+            q=params.get("q", "").strip(),
             village_id=number("village_id"),
             key_group=number("key_group"),
             status=code("status", InsuranceStatus),
@@ -91,7 +99,7 @@ class HouseholdFilters:
             plan_list=code("plan_list", PlanList),
             stale=params.get("stale") in ("1", "true"),
             aged_45_plus=params.get("aged_45_plus") in ("1", "true"),
-            grid=params.get("grid", "").strip()[:60],
+            grid=params.get("grid", "").strip(),
             unassigned=params.get("unassigned") in ("1", "true"),
             assignee_id=number("assignee_id"),
         )
@@ -159,6 +167,8 @@ def head_name():
 
 
 def filter_conditions(filters: HouseholdFilters, today: date) -> list[ColumnElement[bool]]:
+    if filters.too_long:
+        return [false()]
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
         conditions.append(_matches(filters.q, today))

@@ -5,6 +5,7 @@ reassigned on the server meanwhile is shown; signing out with unsent records war
 the records wait for their own member to sign in again. The rest of a visit that reached people
 (calculation, leaflet, outcome per person) is added on the phone and sent with the visit."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -357,3 +358,47 @@ def test_leaving_the_page_sends_the_visit_without_the_rest(page: Page, live_serv
     page.context.set_offline(False)
     waiting(page, 0)
     assert visits_on(home) == 1
+
+
+def test_text_too_long_is_kept_whole_offline_and_waits_until_it_fits(
+    page: Page, live_server, home, payer
+):
+    """Offline no server refuses a note or a reason longer than the record holds: the phone
+    keeps what was pasted, says how much to remove, and queues nothing too long."""
+    open_visit_form(page, live_server, home)
+    page.context.set_offline(True)
+    form = page.locator("form.visit-form")
+    form.locator('input[name="person_ids"]').first.check()
+    notes = form.locator('textarea[name="notes"]')
+    notes.click()
+    page.keyboard.insert_text("王芳想提档，" * 200)  # 1 200 characters
+    form.locator('button[type="submit"]').click()
+    expect(notes).to_have_accessible_description(re.compile("^最多1000个字，现在有1200个字。"))
+    expect(notes).to_have_value("王芳想提档，" * 200)
+    expect(page.locator("[data-offline-saved]")).to_be_hidden()
+    assert page.evaluate(QUEUED) == []
+
+    notes.fill("王芳想提档，" * 100)
+    form.locator('button[type="submit"]').click()
+    wang = page.locator(f'form[data-rest-person="{payer}"]')
+    wang.locator('select[name="code"]').select_option("refused")
+    reason = wang.locator('input[name="reason"]')
+    reason.click()
+    page.keyboard.insert_text("钱要留着给孙子上学，" * 21)  # 210 characters
+    page.locator("[data-rest-save]").click()
+    expect(wang.locator("[data-rest-error]")).to_have_text(
+        re.compile("^最多200个字，现在有210个字。")
+    )
+    assert held(page) == [True]
+    screenshot(page, "offline-reason-too-long")
+
+    reason.fill("钱要留着给孙子上学，" * 20)
+    page.locator("[data-rest-save]").click()
+    expect(page.locator("[data-offline-rest]")).to_be_hidden()
+    page.context.set_offline(False)
+    waiting(page, 0)
+    with Session(get_engine()) as session:
+        (visit,) = session.exec(select(Visit).where(Visit.household_id == home)).all()
+        (outcome,) = session.exec(select(Outcome).where(Outcome.visit_id == visit.id)).all()
+        assert visit.notes == "王芳想提档，" * 100
+        assert outcome.reason == "钱要留着给孙子上学，" * 20

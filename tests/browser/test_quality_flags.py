@@ -2,6 +2,7 @@
 of Mei's visits reached someone, tries to mark it reviewed without a note, then writes one and
 sees the flag reviewed, without leaving the page."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -95,3 +96,32 @@ def test_an_admin_of_many_teams_opens_a_team_and_reviews_there(
         expect(page.locator("#team-name")).to_have_text("北城一队")
         page.get_by_role("link", name="全部队伍").click()
         expect(page.locator("#team-lines")).to_be_visible()
+
+
+def test_a_pasted_note_too_long_is_kept_whole_and_not_sent(page: Page, live_server, mei_last_month):
+    """The review form is sent by HTMX and comes back with its messages: the form it brings
+    back takes a long paste whole too, and says how much to remove before anything is sent."""
+    page.set_viewport_size(SMALL_PHONE)
+    sign_in(page, live_server, "lee")
+    page.goto(f"{live_server}/quality")
+    page.locator("#period-earlier").click()
+    flag = page.locator(f"#flag-{mei_last_month}-contact_rate_near_full")
+    flag.get_by_role("button", name="标记为已核查").click()
+    expect(flag.locator(".field-error")).to_have_text("请填写核查情况。")
+
+    note = flag.get_by_label("核查情况")
+    found = "那天村里集中开会，大家都在，梅队员一户户问过。" * 26  # 598 characters
+    note.click()
+    page.keyboard.insert_text(found)
+    expect(note).to_have_value(found)
+    expect(note).to_have_accessible_description(
+        re.compile("^最多500个字，现在有598个字。删去98个字才能保存，填入的内容都还在。")
+    )
+    flag.get_by_role("button", name="标记为已核查").click()
+    expect(note).to_be_focused()
+    expect(flag).to_have_attribute("data-open", "yes")
+    screenshot(page, "quality-note-too-long")
+
+    note.fill(found[:500])
+    flag.get_by_role("button", name="标记为已核查").click()
+    expect(flag.locator("[data-note]")).to_have_text(found[:500])

@@ -13,7 +13,7 @@ from app.domain.codes import Role
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid
 from app.models import Household, User
-from app.routes.api.errors import api_gettext
+from app.routes.api.errors import api_gettext, refused
 from app.routes.api.schemas import (
     HouseholdIn,
     HouseholdOut,
@@ -47,6 +47,8 @@ def household_list(
     """Filters as on the page: q, village_id, key_group, status, subsidy, plan_list, stale,
     aged_45_plus."""
     filters = households.HouseholdFilters.from_query(request.query_params)
+    if filters.too_long:
+        return refused(request, Invalid({"q": filters.too_long}), lambda name: ("query", name))
     found = households.search(session, user, filters, clock.today(), page, page_size)
     return HouseholdPageOut(
         items=[HouseholdSummary.of(row) for row in found.rows],
