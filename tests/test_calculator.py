@@ -107,6 +107,14 @@ def test_bad_inputs_are_named_in_plain_chinese(client, query, message):
     assert message in text(response)
 
 
+def test_an_over_long_input_is_refused_whole_not_cut_into_a_figure(client):
+    typed = "10" + " " * 38 + "5"  # cut at 40 characters it read as 10 years, the 5 dropped
+    response = work_out(client, **{**FORTY_FIVE, "years_contributed": typed})
+    assert response.status_code == 422 and "请填写0到60之间的整年数。" in text(response)
+    page = client.get("/calculator", params={**FORTY_FIVE, "years_contributed": typed})
+    assert f'value="{typed}"' in page.text  # kept as typed
+
+
 def test_a_person_s_record_fills_in_the_calculator(as_user, li):
     page = text(as_user("lee").get(f"/calculator?person_id={li.id}"))
     assert "为李秀英算账" in page

@@ -128,9 +128,7 @@ class CalculatorForm:
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> "CalculatorForm":
         typed = {
-            f.name: (params.get(f.name) or f.default).strip()[:40]
-            for f in fields(cls)
-            if f.type is str
+            f.name: (params.get(f.name) or f.default).strip() for f in fields(cls) if f.type is str
         }
         return cls(**typed, land_expropriated=params.get("land_expropriated") == "1")
 
