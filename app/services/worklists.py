@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.core import clock
 from app.domain.codes import NotReachedReason, StepKind
-from app.domain.paging import page_within
+from app.domain.paging import batches, page_within
 from app.domain.people import PlanList
 from app.domain.visits import CHANGES, Progress
 from app.domain.worklist import (
@@ -202,6 +202,52 @@ def by_section(entries: list[WorklistEntry]) -> dict[Section, list[WorklistEntry
     for entry in entries:
         sections[entry.section].append(entry)
     return sections
+
+
+def names_by_household(session: Session, household_ids: list[int]) -> dict[int, str]:
+    """Everyone's names in each household, for searching the list kept on the phone as the
+    server searches it (a name of anyone in the household, or the address)."""
+    names: dict[int, list[str]] = {household_id: [] for household_id in household_ids}
+    for batch in batches(household_ids, 500):
+        query = select(Person.household_id, Person.name).where(col(Person.household_id).in_(batch))
+        for household_id, name in session.exec(query):
+            names[household_id].append(name)
+    return {household_id: " ".join(found) for household_id, found in names.items()}
+
+
+ROWS_PER_SCREEN = 50  # the first screen of a long worklist; the rest loads as she scrolls
+
+
+@dataclass
+class WorklistPage:
+    """One screen of the worklist: its rows by section, and how many each section holds in
+    all (the counts at the top count the whole list, not the rows loaded)."""
+
+    sections: dict[Section, list[WorklistEntry]]
+    counts: dict[Section, int]
+    page: int
+    pages: int
+    left: int = 0  # rows after this page
+    continued: Section | None = None  # the section the previous page ended in, carried on here
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.left else None
+
+
+def page_of(entries: list[WorklistEntry], page: int, size: int = ROWS_PER_SCREEN) -> WorklistPage:
+    """The ``page``-th screen of the list in priority order (kept between the first and the
+    last); ``page`` 0 is the whole list on one screen, as the phone keeps it for offline."""
+    counts = {where: len(rows) for where, rows in by_section(entries).items()}
+    if page == 0:
+        return WorklistPage(by_section(entries), counts, 1, 1)
+    page, pages = page_within(len(entries), page, size)
+    start = (page - 1) * size
+    shown = entries[start : start + size]
+    before = entries[start - 1].section if start else None
+    continued = before if shown and shown[0].section == before else None
+    left = max(0, len(entries) - start - size)
+    return WorklistPage(by_section(shown), counts, page, pages, left, continued)
 
 
 def etag(entries: list[WorklistEntry]) -> str:
