@@ -17,3 +17,37 @@
     registration.active.postMessage({ type: "refresh" });
   });
 })();
+
+// The worklist kept for offline holds every household: it is searched on the phone, as the
+// server searches (anyone's name or the address), so the search works without signal.
+(() => {
+  const rows = document.querySelector("#worklist-rows[data-every-household]");
+  const search = document.querySelector("form.search-bar");
+  if (!rows || !search) return;
+  const narrow = () => {
+    const words = search.elements.q.value.trim().toLowerCase();
+    let found = 0;
+    for (const list of rows.querySelectorAll("ol.worklist")) {
+      let shown = 0;
+      for (const item of list.querySelectorAll("li.work-item")) {
+        item.hidden = Boolean(words) && !item.dataset.search.toLowerCase().includes(words);
+        shown += !item.hidden;
+      }
+      list.hidden = !shown;
+      const heading = list.previousElementSibling;
+      if (heading && heading.tagName === "H2") heading.hidden = !shown;
+      found += shown;
+    }
+    const none = rows.querySelector("[data-no-match]");
+    if (none) none.hidden = found > 0;
+  };
+  search.addEventListener("htmx:beforeRequest", (event) => {
+    event.preventDefault();
+    narrow();
+  });
+  search.addEventListener("submit", (event) => {
+    event.preventDefault();
+    narrow();
+  });
+  narrow();
+})();

@@ -30,7 +30,8 @@ async def worklist_page(
     page runs on the event loop: a few indexed queries bounded by one member's list cost less
     than the trip to a worker thread and back (bench/README.md). The first screen shows
     ROWS_PER_SCREEN rows; the phone's kept copy (static/sw.js asks with OFFLINE_COPY) holds
-    every household, unsearched, with everyone's names to search it offline."""
+    every household, unsearched, with everyone's names: the phone searches it without asking
+    (static/pwa.js)."""
     kept = request.headers.get(OFFLINE_COPY) == "1"
     remembered = unquote(request.cookies.get(SEARCH_COOKIE, ""))
     query = "" if kept else remembered if q is None else q.strip()[:60]
@@ -51,8 +52,8 @@ async def worklist_page(
     if request.headers.get("hx-request"):
         block = "worklist_more" if screen.page > 1 else "worklist_rows"
     response = render(request, "worklist/worklist.html", context, block=block)
-    if query or screen.pages > 1:
-        # A part of the list must never replace the whole one kept for offline.
+    if not kept:
+        # Only the copy asked for offline is kept: a screen or a search is a part of the list.
         response.headers["Cache-Control"] = "no-store"
     if query != remembered and not kept:
         response.set_cookie(
