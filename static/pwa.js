@@ -3,7 +3,7 @@
 // copies of the member's pages kept for reading without signal. Nothing is shown.
 (() => {
   if (!("serviceWorker" in navigator)) return;
-  const EVERY_MS = 10 * 60 * 1000; // tens of households: a refresh is some hundred KB
+  const EVERY_MS = 10 * 60 * 1000; // a refresh fetches only the pages changed since the last
   const LAST_REFRESH = "vg-offline-copies-at";
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => undefined);
   // The offline queue's script is only on the teams' pages (base.html): they keep copies.
