@@ -35,13 +35,8 @@ async def worklist_page(
     kept = request.headers.get(OFFLINE_COPY) == "1"
     remembered = unquote(request.cookies.get(SEARCH_COOKIE, ""))
     query = "" if kept else remembered if q is None else q.strip()[:60]
-    entries = worklists.worklist(session, user, clock.today(), query)
-    screen = worklists.page_of(entries, 0 if kept else page)
-    names = (
-        worklists.names_by_household(session, [entry.household.id for entry in entries])
-        if kept
-        else None
-    )
+    screen = worklists.screen(session, user, clock.today(), query, 0 if kept else page)
+    names = worklists.names_by_household(session, screen.household_ids) if kept else None
     context = {
         "screen": screen,
         "q": query,
