@@ -209,3 +209,17 @@ def test_another_users_or_a_spoilt_mark_fetches_everything(as_user, mei_and_ming
     everything = refreshed(mei)["changed"]
     for mark in (lees, "nonsense", "1~2~3~4"):
         assert refreshed(mei, mark)["changed"] == everything
+
+
+def test_a_renamed_person_refetches_the_worklist_that_is_searched_by_names(
+    as_user, db, mei_and_ming, ticking
+):
+    mei = as_user("mei")
+    synced = refreshed(mei)["synced"]
+    ticking()
+    adult = mei_and_ming["adult"]
+    adult.name, adult.updated_at = "王梅梅", clock.now()
+    db.add(adult)
+    db.commit()
+    ticking()
+    assert "/worklist" in refreshed(mei, synced)["changed"]

@@ -86,12 +86,13 @@ def offline_copy(session: Session, user: User, today: date, since: str = "") -> 
 def _changed(
     session: Session, member: User, last: SyncMark, mark: SyncMark, people: list[tuple[int, int]]
 ) -> list[str]:
-    """The pages to fetch again: the worklist when its etag moved, each household touched
-    since the last sync (its page, visit form and people's calculators), every calculator
-    when the pension parameters changed, and the leaflets' list when one changed. A
-    published leaflet version never changes: it is fetched once."""
-    changed = [WORKLIST] if last.worklist != mark.worklist else []
+    """The pages to fetch again: each household touched since the last sync (its page, visit
+    form and people's calculators), the worklist when its etag moved or a household on it was
+    touched, every calculator when the pension parameters changed, and the leaflets' list
+    when one changed. A published leaflet version never changes: it is fetched once."""
     touched = {row[0] for row in session.exec(_touched_households(member.id, last.at))}
+    # Its rows show (and are searched by) the people's names: a touched household is in it.
+    changed = [WORKLIST] if touched or last.worklist != mark.worklist else []
     for household_id in sorted(touched):
         changed += [f"/households/{household_id}", f"/households/{household_id}/visits/new"]
     new_parameters = _any_since(session, ParameterEntry.created_at, last.at)
