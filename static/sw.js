@@ -133,7 +133,8 @@ async function refresh() {
   let complete = true;
   const fetchNext = async () => {
     for (let url = queue.shift(); url; url = queue.shift()) {
-      const response = await fetch(url, { headers: OFFLINE_COPY }).catch(() => null);
+      // Past the browser's own cache, which would also answer a page offline, with an older copy.
+      const response = await fetch(url, { headers: OFFLINE_COPY, cache: "no-store" }).catch(() => null);
       if (response && keepable(url, response)) await pages.put(url, response);
       else complete = false;
     }
