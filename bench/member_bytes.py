@@ -40,7 +40,11 @@ PHONE = {
 ALL_PAGES_KEPT = """async () => {
   if (!(await caches.has("pages"))) return false;
   const { urls } = await (await fetch("/offline/urls")).json();
-  return (await (await caches.open("pages")).keys()).length === urls.length;
+  const pages = await caches.open("pages");
+  for (const url of urls) {
+    if (!(await pages.match(url, { ignoreVary: true }))) return false;
+  }
+  return true;
 }"""
 
 

@@ -20,6 +20,7 @@ BENCHMARKS = [
     "city_pages",
     "import_rows",
     "member_bytes",
+    "worklist_screen",
     "pension_compare",
 ]
 

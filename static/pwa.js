@@ -3,7 +3,7 @@
 // copies of the member's pages kept for reading without signal. Nothing is shown.
 (() => {
   if (!("serviceWorker" in navigator)) return;
-  const EVERY_MS = 10 * 60 * 1000; // tens of households: a refresh is some hundred KB
+  const EVERY_MS = 10 * 60 * 1000; // a refresh fetches only the pages changed since the last
   const LAST_REFRESH = "vg-offline-copies-at";
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => undefined);
   // The offline queue's script is only on the teams' pages (base.html): they keep copies.
@@ -16,4 +16,38 @@
     localStorage.setItem(LAST_REFRESH, String(Date.now()));
     registration.active.postMessage({ type: "refresh" });
   });
+})();
+
+// The worklist kept for offline holds every household: it is searched on the phone, as the
+// server searches (anyone's name or the address), so the search works without signal.
+(() => {
+  const rows = document.querySelector("#worklist-rows[data-every-household]");
+  const search = document.querySelector("form.search-bar");
+  if (!rows || !search) return;
+  const narrow = () => {
+    const words = search.elements.q.value.trim().toLowerCase();
+    let found = 0;
+    for (const list of rows.querySelectorAll("ol.worklist")) {
+      let shown = 0;
+      for (const item of list.querySelectorAll("li.work-item")) {
+        item.hidden = Boolean(words) && !item.dataset.search.toLowerCase().includes(words);
+        shown += !item.hidden;
+      }
+      list.hidden = !shown;
+      const heading = list.previousElementSibling;
+      if (heading && heading.tagName === "H2") heading.hidden = !shown;
+      found += shown;
+    }
+    const none = rows.querySelector("[data-no-match]");
+    if (none) none.hidden = found > 0;
+  };
+  search.addEventListener("htmx:beforeRequest", (event) => {
+    event.preventDefault();
+    narrow();
+  });
+  search.addEventListener("submit", (event) => {
+    event.preventDefault();
+    narrow();
+  });
+  narrow();
 })();

@@ -100,9 +100,13 @@ function keepable(url, response) {
   );
 }
 
-// Refreshing the copies: the server names the member's pages; the ones no longer named
-// (a household reassigned, someone else signed in) are dropped, the others fetched again.
+// Refreshing the copies: the server names the member's pages and those changed since the mark
+// it gave the last complete refresh (kept with the pages, so signing out drops it too). The
+// ones no longer named (a household reassigned, someone else signed in) are dropped; the
+// changed ones and any not kept yet are fetched, as the copy for offline (OFFLINE_COPY).
 let refreshing = null;
+const SYNC_MARK = "/offline/synced";
+const OFFLINE_COPY = { "X-Offline-Copy": "1" };
 
 function refreshOnce() {
   if (!refreshing) refreshing = refresh().finally(() => { refreshing = null; });
@@ -110,20 +114,32 @@ function refreshOnce() {
 }
 
 async function refresh() {
-  const answer = await fetch("/offline/urls", { cache: "no-store" }).catch(() => null);
-  if (!answer || !answer.ok || answer.redirected) return;
-  const urls = (await answer.json()).urls.map((url) => new URL(url, self.location.origin).href);
+  const href = (url) => new URL(url, self.location.origin).href;
   const pages = await caches.open(PAGES_CACHE);
-  const wanted = new Set(urls);
+  const mark = await pages.match(href(SYNC_MARK));
+  const since = mark ? await mark.text() : "";
+  const asked = "/offline/urls?since=" + encodeURIComponent(since);
+  const answer = await fetch(asked, { cache: "no-store" }).catch(() => null);
+  if (!answer || !answer.ok || answer.redirected) return;
+  const { urls, changed, synced } = await answer.json();
+  const wanted = new Set([...urls.map(href), href(SYNC_MARK)]);
+  const kept = new Set();
   for (const request of await pages.keys()) {
-    if (!wanted.has(request.url)) await pages.delete(request);
+    if (wanted.has(request.url)) kept.add(request.url);
+    else await pages.delete(request);
   }
-  const queue = [...urls];
+  const stale = new Set(changed.map(href));
+  const queue = urls.map(href).filter((url) => stale.has(url) || !kept.has(url));
+  let complete = true;
   const fetchNext = async () => {
     for (let url = queue.shift(); url; url = queue.shift()) {
-      const response = await fetch(url).catch(() => null);
+      // Past the browser's own cache, which would also answer a page offline, with an older copy.
+      const response = await fetch(url, { headers: OFFLINE_COPY, cache: "no-store" }).catch(() => null);
       if (response && keepable(url, response)) await pages.put(url, response);
+      else complete = false;
     }
   };
   await Promise.all(Array.from({ length: AT_ONCE }, fetchNext));
+  // A page that could not be fetched is asked for again next time: the mark stays behind.
+  if (complete) await pages.put(href(SYNC_MARK), new Response(synced));
 }

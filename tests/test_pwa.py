@@ -4,12 +4,15 @@ phone for reading without signal (issue 11)."""
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 
+from app.core import clock
 from app.core.templating import STATIC_DIR
-from tests.factories import assign, household, id_number, person
+from app.services.offline_copies import IN_FLIGHT
+from tests.factories import assign, household, id_number, person, visit
 
 SHELL_LINE = re.compile(r"^const SHELL = (\[.*\]);$", re.MULTILINE)
 VERSION_LINE = re.compile(r'^const VERSION = "([0-9a-f]{12})";$', re.MULTILINE)
@@ -134,3 +137,89 @@ def test_cadres_and_callers_not_signed_in_get_no_offline_list(client, as_user):
     assert anonymous.status_code == 303
     assert anonymous.headers["location"].startswith("/login")
     assert as_user("cai").get("/offline/urls").status_code == 403
+
+
+# --- the background refresh fetches only what changed since the last one ----------------------
+
+
+@pytest.fixture
+def ticking(monkeypatch):
+    """A clock at noon today that moves on only when told to (past the look-back a refresh
+    allows records still being written)."""
+    moment = [clock.start_of(clock.today()) + timedelta(hours=12)]
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
+
+    def later() -> None:
+        moment[0] += IN_FLIGHT + timedelta(minutes=1)
+
+    return later
+
+
+def refreshed(client, since: str = "") -> dict:
+    return client.get("/offline/urls", params={"since": since} if since else {}).json()
+
+
+def test_a_first_refresh_fetches_every_page_and_an_unchanged_list_fetches_none(
+    as_user, mei_and_ming, ticking
+):
+    mei = as_user("mei")
+    first = refreshed(mei)
+    assert first["changed"] == [url for url in first["urls"] if not url.startswith("/l/")], (
+        "a published leaflet version never changes: fetched once, when it is not kept yet"
+    )
+    ticking()
+    again = refreshed(mei, first["synced"])
+    assert again["urls"] == first["urls"]
+    assert again["changed"] == []
+
+
+def test_a_visit_refetches_its_household_and_the_worklist_only(as_user, db, mei_and_ming, ticking):
+    quiet = household(db, address="瓦窑村7号")
+    assign(db, quiet, "mei")
+    mei = as_user("mei")
+    ticking()
+    synced = refreshed(mei)["synced"]
+    ticking()
+    home, adult = mei_and_ming["mine"], mei_and_ming["adult"]
+    visit(db, home, [adult], by="mei")
+    ticking()
+    changed = refreshed(mei, synced)["changed"]
+    assert changed == [
+        "/worklist",
+        f"/households/{home.id}",
+        f"/households/{home.id}/visits/new",
+        f"/calculator?person_id={adult.id}",
+    ]
+
+
+def test_a_household_moved_away_leaves_the_phone(as_user, db, mei_and_ming, ticking):
+    mei = as_user("mei")
+    synced = refreshed(mei)["synced"]
+    ticking()
+    home = mei_and_ming["mine"]
+    assign(db, home, "ming")
+    answer = refreshed(mei, synced)
+    assert not any(str(home.id) in url for url in answer["urls"] if url.startswith("/households"))
+    assert answer["changed"] == ["/worklist"], "the worklist without it is fetched again"
+
+
+def test_another_users_or_a_spoilt_mark_fetches_everything(as_user, mei_and_ming, ticking):
+    lees = refreshed(as_user("lee"))["synced"]
+    mei = as_user("mei")
+    everything = refreshed(mei)["changed"]
+    for mark in (lees, "nonsense", "1~2~3~4"):
+        assert refreshed(mei, mark)["changed"] == everything
+
+
+def test_a_renamed_person_refetches_the_worklist_that_is_searched_by_names(
+    as_user, db, mei_and_ming, ticking
+):
+    mei = as_user("mei")
+    synced = refreshed(mei)["synced"]
+    ticking()
+    adult = mei_and_ming["adult"]
+    adult.name, adult.updated_at = "王梅梅", clock.now()
+    db.add(adult)
+    db.commit()
+    ticking()
+    assert "/worklist" in refreshed(mei, synced)["changed"]

@@ -660,3 +660,66 @@ def test_the_sql_eligibility_matches_the_rule_for_every_kind_of_person(db):
     }
     assert in_sql == by_rule
     assert 0 < len(by_rule) < len(people), "the cases exercise both answers"
+
+
+# --- a long worklist: a screen at a time, searched and kept whole -------------------------------
+
+
+@pytest.fixture
+def long_worklist(db):
+    """Fifty-five never-contacted households on Mei's list, in walking order 001 to 055; the
+    last one's only person is 赵末户."""
+    homes = [household(db, address=f"瓦窑村{n:03d}号") for n in range(1, 56)]
+    person(
+        db,
+        homes[-1],
+        name="赵末户",
+        id_number=id_number(born="19400101", order=55),
+        insurance_status="receiving",
+    )
+    for home in homes:
+        assign(db, home, "mei")
+    return homes
+
+
+def listed_addresses(page: str) -> list[str]:
+    return re.findall(r"· (瓦窑村\d{3}号)</span>", page)
+
+
+def test_a_long_worklist_opens_on_its_first_fifty_rows_in_priority_order(as_user, long_worklist):
+    answer = as_user("mei").get("/worklist")
+    assert listed_addresses(answer.text) == [f"瓦窑村{n:03d}号" for n in range(1, 51)]
+    assert "尚未联系 · 55" in answer.text, "the section counts the whole list"
+    more = re.search(r'<p class="load-more"[^>]*>\s*<a class="button" href="([^"]+)"', answer.text)
+    assert more, "the rest loads when revealed, or by a plain link without JavaScript"
+    assert 'hx-trigger="revealed"' in more.group(0)
+    assert "还有5户" in answer.text
+    assert "no-store" in answer.headers["cache-control"], "a part never replaces the kept list"
+    without_js = as_user("mei").get(more.group(1).replace("&amp;", "&")).text
+    assert listed_addresses(without_js) == [f"瓦窑村{n:03d}号" for n in range(51, 56)]
+
+
+def test_the_next_screen_comes_in_place_as_a_fragment(as_user, long_worklist):
+    answer = as_user("mei").get("/worklist?q=&page=2", headers={"HX-Request": "true"})
+    assert "<html" not in answer.text and 'id="worklist-rows"' not in answer.text
+    assert listed_addresses(answer.text) == [f"瓦窑村{n:03d}号" for n in range(51, 56)]
+    assert "<h2" not in answer.text, "the section goes on: no second heading"
+    assert "load-more" not in answer.text, "the last screen asks for no more"
+
+
+def test_the_search_narrows_the_whole_list_not_the_rows_loaded(as_user, long_worklist):
+    answer = as_user("mei").get("/worklist?q=赵末户", headers={"HX-Request": "true"})
+    assert listed_addresses(answer.text) == ["瓦窑村055号"]
+    assert "load-more" not in answer.text
+
+
+def test_the_copy_kept_for_offline_holds_every_household_to_search(as_user, long_worklist):
+    client = as_user("mei")
+    client.get("/worklist?q=瓦窑村00")  # a search remembered on the phone
+    kept = client.get("/worklist", headers={"X-Offline-Copy": "1"})
+    assert len(listed_addresses(kept.text)) == 55, "not narrowed by the remembered search"
+    assert "load-more" not in kept.text and "data-every-household" in kept.text
+    assert "no-store" not in kept.headers.get("cache-control", "")
+    assert re.search(r'data-search="赵末户[^"]*瓦窑村055号"', kept.text)
+    assert "set-cookie" not in kept.headers, "the remembered search stays"
+    assert len(listed_addresses(client.get("/worklist").text)) == 9

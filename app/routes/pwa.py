@@ -17,7 +17,7 @@ from app.core.templating import APP_DIR, STATIC_DIR, render, static_url
 from app.deps import require_role
 from app.domain.codes import Role
 from app.models import User
-from app.services.offline_copies import offline_urls
+from app.services.offline_copies import offline_copy
 
 router = Router()
 
@@ -103,6 +103,9 @@ def offline_page(request: Request):
 
 
 @router.get("/offline/urls")
-def urls_to_keep(session: SessionDep, user: Staff):
-    urls = offline_urls(session, user, clock.today())
-    return JSONResponse({"urls": urls}, headers={"Cache-Control": "no-store"})
+def urls_to_keep(session: SessionDep, user: Staff, since: str = ""):
+    """The pages to keep, those changed since the mark ``since`` the last answer gave, and
+    the mark for the next refresh."""
+    copy = offline_copy(session, user, clock.today(), since)
+    body = {"urls": copy.urls, "changed": copy.changed, "synced": copy.synced}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})

@@ -21,26 +21,45 @@ router = Router(prefix="/worklist")
 
 Member = Annotated[User, Depends(require_role(Role.member))]
 SEARCH_COOKIE = "vg_worklist"
+OFFLINE_COPY = "X-Offline-Copy"  # the service worker keeping the member's pages
 
 
 @router.get("")
-async def worklist_page(request: Request, session: SessionDep, user: Member, q: str | None = None):
+async def worklist_page(
+    request: Request, session: SessionDep, user: Member, q: str | None = None, page: int = 1
+):
     """The search a member typed is remembered (per phone) until they clear it. The most used
     page runs on the event loop: a few indexed queries bounded by one member's list cost less
-    than the trip to a worker thread and back (bench/README.md)."""
+    than the trip to a worker thread and back (bench/README.md). The first screen shows
+    ROWS_PER_SCREEN rows; the phone's kept copy (static/sw.js asks with OFFLINE_COPY) holds
+    every household, unsearched, with everyone's names: the phone searches it without asking
+    (static/pwa.js)."""
+    kept = request.headers.get(OFFLINE_COPY) == "1"
     remembered = unquote(request.cookies.get(SEARCH_COOKIE, ""))
-    query = remembered if q is None else q.strip()
+    query = "" if kept else remembered if q is None else q.strip()
     too_long = search_too_long(query, SEARCH_LENGTH)
-    entries = [] if too_long else worklists.worklist(session, user, clock.today(), query)
+    today, first = clock.today(), 0 if kept else page
+    screen = (
+        worklists.nothing_found()
+        if too_long
+        else worklists.screen(session, user, today, query, first)
+    )
+    names = worklists.names_by_household(session, screen.household_ids) if kept else None
     context = {
-        "sections": worklists.by_section(entries),
+        "screen": screen,
         "q": query,
         "too_long": too_long,
+        "names": names,
         "claimable": assignments.claimable_count(session, user),
     }
-    block = "worklist_rows" if request.headers.get("hx-request") else None
+    block = None
+    if request.headers.get("hx-request"):
+        block = "worklist_more" if screen.page > 1 else "worklist_rows"
     response = render(request, "worklist/worklist.html", context, block=block)
-    if query != remembered and not too_long:
+    if not kept:
+        # Only the copy asked for offline is kept: a screen or a search is a part of the list.
+        response.headers["Cache-Control"] = "no-store"
+    if query != remembered and not kept and not too_long:
         response.set_cookie(
             SEARCH_COOKIE, quote(query), max_age=90 * 86400, samesite="lax", httponly=True
         )

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.core import clock
 from app.domain.codes import NotReachedReason, StepKind
-from app.domain.paging import page_within
+from app.domain.paging import batches, page_within
 from app.domain.people import PlanList
 from app.domain.visits import CHANGES, Progress
 from app.domain.worklist import (
@@ -121,11 +121,14 @@ def _three_ones_done():
     return reduce(operator.add, (_counted(done) for done in three_ones_conditions().values()))
 
 
-def worklist(session: Session, member: User, today: date, q: str = "") -> list[WorklistEntry]:
-    """The member's households in priority order, optionally narrowed by a quick search. One
-    query for the whole list, however long: it is read on slow phones."""
-    params = {"member_id": member.id, "pattern": f"%{q}%"}
-    rows = session.exec(_worklist_query(today, bool(q)), params=params).all()
+def worklist(
+    session: Session, member: User, today: date, q: str = "", only: list[int] | None = None
+) -> list[WorklistEntry]:
+    """The member's households in priority order, optionally narrowed by a quick search (and
+    to the households ``only`` names). One query for the whole list, however long: it is read
+    on slow phones."""
+    params = {"member_id": member.id, "pattern": f"%{q}%", "ids": only or []}
+    rows = session.exec(_worklist_query(today, bool(q), only is not None), params=params).all()
     entries = {}
     for household, village, listed, count, head_name, phone, *contact, eligible, done in rows:
         facts = contact_facts_of(*contact)
@@ -153,10 +156,10 @@ def worklist(session: Session, member: User, today: date, q: str = "") -> list[W
 
 
 @lru_cache(maxsize=8)
-def _worklist_query(today: date, searching: bool):
+def _worklist_query(today: date, searching: bool, limited: bool):
     """Built once a day per shape (the plan lists' ages move with the day), run for every
     member's every look at their list."""
-    on_list = exists().where(Person.household_id == Household.id, _on_any_plan_list(today))
+    on_list = _on_list(today)
     people = select(func.count()).where(Person.household_id == Household.id)
     head = (
         select(Person.name)
@@ -169,26 +172,66 @@ def _worklist_query(today: date, searching: bool):
         Person.household_id == Household.id, eligible_condition(today)
     )
     done = eligible.with_only_columns(_three_ones_done())
-    query = (
-        select(
-            Household,
-            Region.name,
-            on_list,
-            people.scalar_subquery(),
-            head.scalar_subquery(),
-            head_phone.scalar_subquery(),
-            *contact_columns(),
-            eligible.scalar_subquery(),
-            done.scalar_subquery(),
-        )
-        .join(Region, col(Region.id) == Household.village_id)
-        .where(Household.assignee_id == bindparam("member_id"))
-    )
+    query = select(
+        Household,
+        Region.name,
+        on_list,
+        people.scalar_subquery(),
+        head.scalar_subquery(),
+        head_phone.scalar_subquery(),
+        *contact_columns(),
+        eligible.scalar_subquery(),
+        done.scalar_subquery(),
+    ).join(Region, col(Region.id) == Household.village_id)
+    if limited:
+        query = query.where(col(Household.id).in_(bindparam("ids", expanding=True)))
+    return _held(query, searching)
+
+
+def _on_list(today: date):
+    return exists().where(Person.household_id == Household.id, _on_any_plan_list(today))
+
+
+def _held(query, searching: bool):
+    """The query narrowed to the member's households (and to the search, if any)."""
+    query = query.where(Household.assignee_id == bindparam("member_id"))
     if not searching:
         return query
     pattern = bindparam("pattern")
     named = exists().where(Person.household_id == Household.id, col(Person.name).like(pattern))
     return query.where(or_(col(Household.address).like(pattern), named))
+
+
+@lru_cache(maxsize=8)
+def _order_query(today: date, searching: bool):
+    """Only what places a household in the list (its contact facts), for all of them: the
+    counts and the rest of a row are read for the rows of one screen."""
+    columns = (Household.id, Household.village_group, Household.address, _on_list(today))
+    return _held(select(*columns, *contact_columns()), searching)
+
+
+def _placed_households(
+    session: Session, member: User, today: date, q: str
+) -> list[tuple[HouseholdFacts, Section]]:
+    """The member's households (narrowed by the search) in priority order, with their
+    sections."""
+    params = {"member_id": member.id, "pattern": f"%{q}%"}
+    facts = []
+    for household_id, group, address, listed, *contact in session.exec(
+        _order_query(today, bool(q)), params=params
+    ):
+        known = contact_facts_of(*contact)
+        facts.append(
+            HouseholdFacts(
+                household_id=household_id,
+                follow_up_on=known.follow_up_on,
+                last_contact=known.last_contact,
+                on_plan_list=bool(listed),
+                village_group=group,
+                address=address,
+            )
+        )
+    return prioritise(facts, today)
 
 
 def _placed(entry: WorklistEntry, where: Section) -> WorklistEntry:
@@ -202,6 +245,68 @@ def by_section(entries: list[WorklistEntry]) -> dict[Section, list[WorklistEntry
     for entry in entries:
         sections[entry.section].append(entry)
     return sections
+
+
+def names_by_household(session: Session, household_ids: list[int]) -> dict[int, str]:
+    """Everyone's names in each household, for searching the list kept on the phone as the
+    server searches it (a name of anyone in the household, or the address)."""
+    names: dict[int, list[str]] = {household_id: [] for household_id in household_ids}
+    for batch in batches(household_ids, 500):
+        query = select(Person.household_id, Person.name).where(col(Person.household_id).in_(batch))
+        for household_id, name in session.exec(query):
+            names[household_id].append(name)
+    return {household_id: " ".join(found) for household_id, found in names.items()}
+
+
+ROWS_PER_SCREEN = 50  # the first screen of a long worklist; the rest loads as she scrolls
+
+
+@dataclass
+class WorklistPage:
+    """One screen of the worklist: its rows by section, and how many each section holds in
+    all (the counts at the top count the whole list, not the rows loaded)."""
+
+    sections: dict[Section, list[WorklistEntry]]
+    counts: dict[Section, int]
+    page: int
+    pages: int
+    left: int = 0  # rows after this page
+    continued: Section | None = None  # the section the previous page ended in, carried on here
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.left else None
+
+    @property
+    def household_ids(self) -> list[int]:
+        return [entry.household.id for rows in self.sections.values() for entry in rows]
+
+
+def nothing_found() -> WorklistPage:
+    """The screen of a search that finds nothing (one too long to run)."""
+    return WorklistPage(by_section([]), dict.fromkeys(Section, 0), 1, 1)
+
+
+def screen(session: Session, member: User, today: date, q: str, page: int) -> WorklistPage:
+    """The ``page``-th screen of the member's list in priority order (kept between the first
+    and the last): every household is placed and counted, but only the screen's rows are read
+    in full. ``page`` 0 is the whole list on one screen, as the phone keeps it for offline."""
+    if page == 0:
+        entries = worklist(session, member, today, q)
+        sections = by_section(entries)
+        return WorklistPage(sections, {where: len(rows) for where, rows in sections.items()}, 1, 1)
+    placed = _placed_households(session, member, today, q)
+    counts = Counter(where for _facts, where in placed)
+    page, pages = page_within(len(placed), page, ROWS_PER_SCREEN)
+    start = (page - 1) * ROWS_PER_SCREEN
+    shown = placed[start : start + ROWS_PER_SCREEN]
+    ids = [facts.household_id for facts, _where in shown]
+    entries = worklist(session, member, today, q, ids) if ids else []
+    before = placed[start - 1][1] if start else None
+    continued = before if shown and shown[0][1] == before else None
+    left = max(0, len(placed) - start - ROWS_PER_SCREEN)
+    counted = {where: counts[where] for where in Section}
+    return WorklistPage(by_section(entries), counted, page, pages, left, continued)
 
 
 def etag(entries: list[WorklistEntry]) -> str:

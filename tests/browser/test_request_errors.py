@@ -57,14 +57,14 @@ def expect_failure_cleared(page: Page) -> None:
 def test_a_server_error_is_said_beside_the_search_and_cleared_by_the_next_answer(
     page: Page, mei_with_a_household, monkeypatch
 ):
-    real_worklist = worklists.worklist
+    real_screen = worklists.screen
 
-    def failing_on_purpose(session, user, today, query):
+    def failing_on_purpose(session, user, today, query, page):
         if BROKEN in query:
             raise RuntimeError("a fault, on purpose")
-        return real_worklist(session, user, today, query)
+        return real_screen(session, user, today, query, page)
 
-    monkeypatch.setattr(worklists, "worklist", failing_on_purpose)
+    monkeypatch.setattr(worklists, "screen", failing_on_purpose)
     with screenshot_on_failure(page, "request-error-server"):
         search(page, BROKEN)
         expect_failure_shown(page, "系统出了点问题，请稍后再试。")
