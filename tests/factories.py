@@ -108,6 +108,19 @@ def assign(session: Session, home, username: str) -> None:
     session.refresh(home)
 
 
+def long_list(session: Session, username: str, count: int) -> list:
+    """``count`` never-contacted households on ``username``'s list, in walking order 瓦窑村001号
+    on; the last one's only person is 赵末户, a pensioner."""
+    homes = [household(session, address=f"瓦窑村{n:03d}号") for n in range(1, count + 1)]
+    born = {"born": "19400101", "order": count}
+    person(
+        session, homes[-1], name="赵末户", id_number=id_number(**born), insurance_status="receiving"
+    )
+    for home in homes:
+        assign(session, home, username)
+    return homes
+
+
 def visit(session: Session, home, people=(), by: str = "mei", **fields):
     """A reached home visit on ``home`` speaking to ``people`` (pass reached="no" and a
     not_reached_reason for one that reached nobody); steps and outcomes as VisitForm takes."""

@@ -18,6 +18,7 @@ from tests.factories import (
     assign,
     household,
     id_number,
+    long_list,
     person,
     region,
     region_named,
@@ -667,19 +668,8 @@ def test_the_sql_eligibility_matches_the_rule_for_every_kind_of_person(db):
 
 @pytest.fixture
 def long_worklist(db):
-    """Fifty-five never-contacted households on Mei's list, in walking order 001 to 055; the
-    last one's only person is 赵末户."""
-    homes = [household(db, address=f"瓦窑村{n:03d}号") for n in range(1, 56)]
-    person(
-        db,
-        homes[-1],
-        name="赵末户",
-        id_number=id_number(born="19400101", order=55),
-        insurance_status="receiving",
-    )
-    for home in homes:
-        assign(db, home, "mei")
-    return homes
+    """Fifty-five never-contacted households on Mei's list, the last one's person 赵末户."""
+    return long_list(db, "mei", 55)
 
 
 def listed_addresses(page: str) -> list[str]:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.core.db import get_engine
 from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in, wait_until_kept
-from tests.factories import assign, household, id_number, person
+from tests.factories import long_list
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +23,7 @@ def sixty_households(live_server) -> None:
     """Sixty never-contacted households on Mei's list, 001 to 060 in walking order; the
     last one's only person is 赵末户."""
     with Session(get_engine()) as session:
-        homes = [household(session, address=f"瓦窑村{n:03d}号") for n in range(1, 61)]
-        person(
-            session,
-            homes[-1],
-            name="赵末户",
-            id_number=id_number(born="19400101", order=60),
-            insurance_status="receiving",
-        )
-        for home in homes:
-            assign(session, home, "mei")
+        long_list(session, "mei", 60)
 
 
 def test_the_long_list_loads_as_she_scrolls_and_searches_every_household_offline(
