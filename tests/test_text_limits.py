@@ -14,26 +14,20 @@ from app.models import Household, Person, Team, User, Visit
 from app.services import enrolment, quality
 from app.services.accounts import DISPLAY_NAME_LENGTH, TEAM_NAME_LENGTH
 from tests.conftest import csrf_token
-from tests.factories import assign, household, id_number, person, region_named
+from tests.factories import assign, household, person, region_named
 from tests.sheets import as_csv, person_row
 from tests.test_admin_users import new_user_form, post_new_user
 from tests.test_enrolment_changes import post, reported
 from tests.test_households import post_household
 from tests.test_imports import upload
+from tests.test_people import NUMBER
+from tests.test_people import add as add_person
 from tests.test_visit_pages import post_visit, visit_form
-
-NUMBER = id_number("530402", "19800101", 123)
 
 
 @pytest.fixture
 def home(db):
     return household(db, "瓦窑村", address="瓦窑村12号")
-
-
-def add_person(client, home, **form):
-    token = csrf_token(client, f"/households/{home.id}/people/new")
-    data = {"name": "王大海", "id_number": NUMBER, **form, "csrf_token": token}
-    return client.post(f"/households/{home.id}/people", data=data, follow_redirects=False)
 
 
 def api_person(client, headers, home, **body):
