@@ -154,16 +154,18 @@ def search(
     return HouseholdPage(rows, total, page, page_size)
 
 
-def head_name():
-    """The household's head's name (else its first person's), read beside the household."""
+def of_head(column):
+    """The household's head's ``column`` (else its first person's), to read beside it."""
     return (
-        select(Person.name)
+        select(column)
         .where(Person.household_id == Household.id)
         .order_by((Person.relation != "head"), Person.id)
         .limit(1)
-        .correlate(Household)
-        .scalar_subquery()
     )
+
+
+def head_name():
+    return of_head(Person.name).correlate(Household).scalar_subquery()
 
 
 def filter_conditions(filters: HouseholdFilters, today: date) -> list[ColumnElement[bool]]:

@@ -44,7 +44,7 @@ from app.services.assignments import (
     teams_led_by,
     teams_of_members,
 )
-from app.services.households import plan_list_condition
+from app.services.households import of_head, plan_list_condition
 from app.services.regions import subtree_ids
 from app.services.scope import visible_households
 from app.services.visits import (
@@ -161,12 +161,7 @@ def _worklist_query(today: date, searching: bool, limited: bool):
     member's every look at their list."""
     on_list = _on_list(today)
     people = select(func.count()).where(Person.household_id == Household.id)
-    head = (
-        select(Person.name)
-        .where(Person.household_id == Household.id)
-        .order_by((Person.relation != "head"), Person.id)
-        .limit(1)
-    )
+    head = of_head(Person.name)
     head_phone = head.with_only_columns(Person.phone).where(col(Person.phone).is_not(None))
     eligible = select(func.count()).where(
         Person.household_id == Household.id, eligible_condition(today)
