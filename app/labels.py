@@ -157,6 +157,14 @@ THREE_ONES = {
     "leaflet": N_("Leaflet"),
 }
 
+# What a person card says it just saved.
+CARD_SAVES = {
+    "contact": N_("talked to them"),
+    "calculation": N_("the calculation"),
+    "leaflet": N_("the leaflet"),
+    "outcome": N_("the outcome"),
+}
+
 # Why someone's three ones are incomplete (app.domain.worklist.Why; "not_reached" is worded
 # with the reason the last visit reached nobody).
 WHY_INCOMPLETE = {

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from app import labels
 from app.core import i18n
+from app.domain.visits import new_client_uuid
 
 APP_DIR = Path(__file__).resolve().parents[1]
 STATIC_DIR = APP_DIR.parent / "static"
@@ -30,6 +31,8 @@ def csrf(context: Context) -> Markup:
 
 
 templates.env.globals["csrf"] = csrf
+# A form's client UUID: sent twice, the form names the same visit or addition.
+templates.env.globals["new_uuid"] = new_client_uuid
 
 
 @lru_cache

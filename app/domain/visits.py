@@ -444,6 +444,14 @@ def checked_follow_up(text: str, occurred_at: datetime, zone: tzinfo) -> date:
     return day
 
 
+FOLLOW_UP_PRESETS = ((7, N_("In a week")), (30, N_("In a month")), (90, N_("In three months")))
+
+
+def follow_up_presets(visited_on: date) -> list[tuple[date, str]]:
+    """The follow-up days a card offers as one tap each, counted from the visit."""
+    return [(visited_on + timedelta(days=days), label) for days, label in FOLLOW_UP_PRESETS]
+
+
 def suggested_follow_up(
     visited_on: date, reasons: Iterable[str], days: Mapping[str, int | None]
 ) -> date | None:

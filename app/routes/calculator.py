@@ -17,11 +17,12 @@ from app.deps import LoginRequired, OptionalUser, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
 from app.domain.visits import new_client_uuid
-from app.models import Calculation, User
+from app.models import Calculation, Household, User
 from app.models import Person as PersonRecord
-from app.services import calculations, scope, visits
+from app.services import calculations, household_visit, scope, visit_views, visits
 from app.services.calculations import CalculatorForm
 from app.services.calculator_view import Words
+from app.services.household_visit import OnTheDay
 from app.services.parameters import effective_parameters
 
 router = Router(prefix="/calculator")
@@ -54,7 +55,9 @@ def calculator_page(
     person_id: str = "",
     saved: str = "",
     visit_id: str = "",
+    card: str = "",
 ):
+    """The page, or in a person card (``card``: "open" first, then each new answer)."""
     record = person_or_404(session, user, person_id)
     if record is not None and "birth_date" not in request.query_params:
         form = calculations.form_for_person(session, record)
@@ -64,7 +67,19 @@ def calculator_page(
     just_saved = session.get(Calculation, saved_id) if saved_id is not None and record else None
     if just_saved is not None and just_saved.person_id != record.id:
         just_saved = None
-    return _page(request, session, user, form, record, saved=just_saved, visit_id=visit_id)
+    in_card = bool(card and record and request.headers.get("hx-request"))
+    block = "calculator_card" if in_card and card == "open" else None
+    return _page(
+        request,
+        session,
+        user,
+        form,
+        record,
+        saved=just_saved,
+        visit_id=visit_id,
+        card=in_card,
+        block=block,
+    )
 
 
 @router.post("/save")
@@ -76,9 +91,14 @@ def save_calculation(
     person_id: Annotated[str, Form()] = "",
     visit_id: Annotated[str, Form()] = "",
     client_uuid: Annotated[str, Form()] = "",
+    card: Annotated[str, Form()] = "",
+    visit_uuid: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    occurred_at: Annotated[str, Form()] = "",
 ):
     """Saved against the person; worked out on a visit, it is also that visit's calculation
-    step and the member goes back to the visit."""
+    step: the member goes back to the visit, or in a person card the card answers, ticked
+    (on the household page, the visit of the day starts with it if it is the first step)."""
     record = person_or_404(session, user, person_id)
     if record is None:
         raise HTTPException(404)
@@ -87,6 +107,7 @@ def save_calculation(
         number = whole_number(visit_id)
         reaching = scope.visit_reaching(session, user, number, record) if number else None
         visit = found_or_404(reaching)
+    household = session.get(Household, record.household_id)
     calc_year = clock.today().year
     try:
         inputs = calculations.checked(form, calc_year)
@@ -96,15 +117,54 @@ def save_calculation(
         )
         if visit is not None:
             visits.attach_calculation(session, visit, saved, client_uuid, by=user)
+        elif card:
+            day = OnTheDay(
+                visit_uuid=visit_uuid,
+                channel=channel,
+                occurred_at=occurred_at,
+                client_uuid=client_uuid,
+                person_id=str(record.id),
+            )
+            visit = household_visit.record_calculation(session, household, day, saved, by=user)
     except Invalid as invalid:
-        return _page(request, session, user, form, record, errors=invalid.errors, visit_id=visit_id)
+        return _page(
+            request,
+            session,
+            user,
+            form,
+            record,
+            errors=invalid.errors,
+            visit_id=visit_id,
+            card=bool(card),
+        )
+    if card:
+        recording = (
+            visit_views.Recording.on_visit(visit)
+            if visit_id
+            else visit_views.Recording.on_household(household)
+        )
+        context = visit_views.card_context(session, household, record.id, visit, user, recording)
+        context |= {"saved": "calculation", "refused": None}
+        return render(request, "visits/person_card.html", context)
     if visit is not None:
         return RedirectResponse(f"/visits/{visit.id}#person-{record.id}", status_code=303)
     query = urlencode({**form.query(), "person_id": record.id, "saved": saved.id})
     return RedirectResponse(f"/calculator?{query}#calculator-results", status_code=303)
 
 
-def _page(request, session, user, form, record, *, saved=None, errors=None, visit_id=""):
+def _page(
+    request,
+    session,
+    user,
+    form,
+    record,
+    *,
+    saved=None,
+    errors=None,
+    visit_id="",
+    card=False,
+    block=None,
+):
     parameters = effective_parameters(session)
     calc_year = clock.today().year
     view, errors = None, dict(errors or {})
@@ -130,8 +190,11 @@ def _page(request, session, user, form, record, *, saved=None, errors=None, visi
         "field_labels": FIELD_LABELS,
         "visit_id": visit_id if whole_number(visit_id) is not None else "",
         "client_uuid": new_client_uuid(),
+        "card": card,
+        "slot": f"-{record.id}" if card else "",
     }
-    block = "calculator_results" if request.headers.get("hx-request") else None
+    if block is None and request.headers.get("hx-request"):
+        block = "calculator_results"
     status = 422 if errors else 200
     return render(request, "calculator/page.html", context, block=block, status_code=status)
 

@@ -19,6 +19,7 @@ from app.domain.validation import Invalid, whole_number
 from app.models import Household, Region, User
 from app.routes.files import file_attachment
 from app.services import exports, households, regions, scope, visit_views
+from app.services.parameters import tiers_on_offer
 
 router = Router(prefix="/households")
 
@@ -104,17 +105,24 @@ def household_page(
     return show_household(request, session, user, household)
 
 
-def show_household(request, session, user, household, revealed: dict[int, str] | None = None):
-    """The household page; ``revealed`` holds full ID numbers just revealed (no-script path)."""
+def show_household(request, session, user, household, revealed=None, refused=None):
+    """The household page; ``revealed`` holds full ID numbers just revealed (no-script path),
+    ``refused`` a card step refused (no-script path: the page again, the step's message in
+    its card)."""
     view = households.household_view(session, household, clock.today())
+    may_edit = scope.may_edit(user)
     context = {
         "view": view,
-        "may_edit": scope.may_edit(user),
+        "may_edit": may_edit,
         "may_reveal": scope.may_reveal_id_numbers(user),
         "revealed": revealed or {},
-        "visits": visit_views.household_visits(session, household, [e.person for e in view.people]),
+        "visits": visit_views.household_visits(session, household, view.people, user),
+        "recording": visit_views.Recording.on_household(household) if may_edit else None,
+        "tiers": tiers_on_offer(session),
+        "refused": refused,
     }
-    return render(request, "households/detail.html", context)
+    status = 422 if refused else 200
+    return render(request, "households/detail.html", context, status_code=status)
 
 
 @router.get("/{household_id}/edit")
@@ -147,6 +155,12 @@ def update_household(
 
 
 @router.post("/{household_id}/verify")
-def verify_household(session: SessionDep, user: Editor, household: ScopedHousehold):
+def verify_household(
+    request: Request, session: SessionDep, user: Editor, household: ScopedHousehold
+):
     households.mark_verified(session, household, by=user)
-    return RedirectResponse(f"/households/{household.id}", status_code=303)
+    if not request.headers.get("hx-request"):
+        return RedirectResponse(f"/households/{household.id}", status_code=303)
+    view = households.household_view(session, household, clock.today())
+    context = {"view": view, "may_edit": True}
+    return render(request, "households/detail.html", context, block="household_facts")

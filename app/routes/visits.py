@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
@@ -30,7 +30,9 @@ from app.models import (
     User,
     Visit,
 )
-from app.services import scope, visit_views, visits
+from app.routes.households import show_household
+from app.services import household_visit, scope, visit_views, visits
+from app.services.household_visit import OnTheDay
 from app.services.parameters import tiers_on_offer
 
 router = Router()
@@ -133,10 +135,10 @@ class Refused:
     typed: dict[str, str] = field(default_factory=dict)
 
 
-def _visit_page(request, session, visit: Visit, refused: Refused | None = None):
+def _visit_page(request, session, visit: Visit, refused: Refused | None = None, block=None):
     household = session.get(Household, visit.household_id)
     facts = visits.contact_facts(session, [household.id]).get(household.id)
-    visited_on = clock.local(visit.occurred_at).date()
+    recording = visit_views.Recording.on_visit(visit)
     context = {
         "visit": visit,
         "household": household,
@@ -145,13 +147,14 @@ def _visit_page(request, session, visit: Visit, refused: Refused | None = None):
         "tiers": tiers_on_offer(session),
         "follow_up_on": facts.follow_up_on if facts else None,
         "sets_follow_up": visits.visits_of(session, household)[0].id == visit.id,
-        "visited_on": visited_on,
-        "furthest_follow_up": visited_on + FURTHEST_FOLLOW_UP,
+        "recording": recording if visit.reached else None,
+        "may_edit": True,
+        "may_reveal": True,
+        "revealed": {},
         "refused": refused,
-        "new_uuid": new_client_uuid,
     }
     status = 422 if refused else 200
-    return render(request, "visits/visit.html", context, status_code=status)
+    return render(request, "visits/visit.html", context, block=block, status_code=status)
 
 
 @router.get("/visits/{visit_id}")
@@ -160,7 +163,7 @@ def visit_page(request: Request, session: SessionDep, visit: ScopedVisit):
 
 
 class LeafletTyped(BaseModel):
-    """The leaflet form of one person on the visit page."""
+    """The leaflet form of one person's card."""
 
     client_uuid: str = ""
     person_id: str = ""
@@ -178,8 +181,9 @@ class LeafletTyped(BaseModel):
 
 
 class OutcomeTyped(BaseModel):
-    """The outcome form of one person on the visit page: the new tier and the flexible
-    worker's base are separate fields, sent as the outcome's one ``to_value``."""
+    """The outcome form of one person's card: the new tier and the flexible worker's base
+    are separate fields, sent as the outcome's one ``to_value``; the follow-up is a chip or a
+    day typed."""
 
     client_uuid: str = ""
     person_id: str = ""
@@ -187,8 +191,10 @@ class OutcomeTyped(BaseModel):
     from_value: str = ""
     to_tier: str = ""
     base_percent: str = ""
+    base_other: str = ""  # a base not among the chips
     reason: str = ""
-    follow_up_on: str = ""
+    follow_up_on: str = ""  # a chip: empty for the usual interval
+    follow_up_other: str = ""  # a day typed instead
 
     def addition(self) -> VisitForm:
         flexible = self.code == OutcomeCode.join_flexible
@@ -196,11 +202,12 @@ class OutcomeTyped(BaseModel):
             person_id=self.person_id,
             code=self.code,
             from_value=self.from_value if self.code == OutcomeCode.raise_tier else "",
-            to_value=self.base_percent if flexible else self.to_tier,
+            to_value=(self.base_other or self.base_percent) if flexible else self.to_tier,
             reason=self.reason,
         )
+        follow_up_on = self.follow_up_other or self.follow_up_on
         return VisitForm(
-            client_uuid=self.client_uuid, follow_up_on=self.follow_up_on, outcomes=[outcome]
+            client_uuid=self.client_uuid, follow_up_on=follow_up_on, outcomes=[outcome]
         )
 
 
@@ -209,8 +216,35 @@ def _add(request, session, user, visit: Visit, kind: str, typed: LeafletTyped | 
         visits.add_steps(session, visit, typed.addition(), by=user)
     except Invalid as invalid:
         refused = Refused(kind, whole_number(typed.person_id), invalid.errors, typed.model_dump())
+        if _from_card(request):
+            return _card(request, session, user, visit, typed.person_id, refused=refused)
         return _visit_page(request, session, visit, refused)
+    if _from_card(request):
+        return _card(request, session, user, visit, typed.person_id, saved=kind)
     return RedirectResponse(f"/visits/{visit.id}#person-{typed.person_id}", status_code=303)
+
+
+def _from_card(request: Request) -> bool:
+    return bool(request.headers.get("hx-request"))
+
+
+def _card(request, session, user, visit: Visit, person_text: str, *, saved=None, refused=None):
+    """A person's card on the visit page, answered in place."""
+    household = session.get(Household, visit.household_id)
+    recording = visit_views.Recording.on_visit(visit)
+    return _card_answer(
+        request, session, user, household, visit, recording, person_text, saved, refused
+    )
+
+
+def _card_answer(request, session, user, household, visit, recording, person_text, saved, refused):
+    person_id = whole_number(person_text)
+    context = visit_views.card_context(session, household, person_id or 0, visit, user, recording)
+    if context["p"] is None:
+        raise HTTPException(404)
+    context |= {"saved": saved, "refused": refused}
+    status = 422 if refused else 200
+    return render(request, "visits/person_card.html", context, status_code=status)
 
 
 @router.post("/visits/{visit_id}/steps")
@@ -235,6 +269,69 @@ def add_outcome(
     return _add(request, session, user, visit, "outcome", typed)
 
 
+# --- the household page: the visit of the day, person by person ---------------------------------
+
+
+class LeafletOnTheDay(LeafletTyped, OnTheDay):
+    pass
+
+
+class OutcomeOnTheDay(OutcomeTyped, OnTheDay):
+    pass
+
+
+def _on_the_day(request, session, user, household: Household, kind: str, typed: OnTheDay):
+    opening = household_visit.opening(session, household, user, typed)
+    saved, refused = kind, None
+    try:
+        visit = household_visit.record(session, household, opening, typed.addition(), by=user)
+    except Invalid as invalid:
+        saved = None
+        refused = Refused(kind, whole_number(typed.person_id), invalid.errors, typed.model_dump())
+        visit = visits.stored_visit(session, opening.client_uuid)
+    if not _from_card(request):
+        if refused:
+            return show_household(request, session, user, household, refused=refused)
+        return RedirectResponse(f"/households/{household.id}#person-{typed.person_id}", 303)
+    recording = visit_views.Recording.on_household(household)
+    return _card_answer(
+        request, session, user, household, visit, recording, typed.person_id, saved, refused
+    )
+
+
+@router.post("/households/{household_id}/visit/people")
+def talked_to(
+    request: Request,
+    session: SessionDep,
+    user: Recorder,
+    household: RecordableHousehold,
+    typed: Annotated[OnTheDay, Form()],
+):
+    return _on_the_day(request, session, user, household, "contact", typed)
+
+
+@router.post("/households/{household_id}/visit/steps")
+def leaflet_on_the_day(
+    request: Request,
+    session: SessionDep,
+    user: Recorder,
+    household: RecordableHousehold,
+    typed: Annotated[LeafletOnTheDay, Form()],
+):
+    return _on_the_day(request, session, user, household, "leaflet", typed)
+
+
+@router.post("/households/{household_id}/visit/outcomes")
+def outcome_on_the_day(
+    request: Request,
+    session: SessionDep,
+    user: Recorder,
+    household: RecordableHousehold,
+    typed: Annotated[OutcomeOnTheDay, Form()],
+):
+    return _on_the_day(request, session, user, household, "outcome", typed)
+
+
 @router.post("/visits/{visit_id}/follow-up")
 def change_follow_up(
     request: Request,
@@ -245,9 +342,12 @@ def change_follow_up(
     none: Annotated[str, Form()] = "",
 ):
     """A new date, or none ("no follow-up"): between the visit and a year after it."""
+    block = "follow_up" if _from_card(request) else None
     try:
         visits.set_follow_up(session, visit, None if none else follow_up_on, by=user)
     except Invalid as invalid:
         refused = Refused("follow_up", None, invalid.errors, {"follow_up_on": follow_up_on})
-        return _visit_page(request, session, visit, refused)
+        return _visit_page(request, session, visit, refused, block)
+    if block:
+        return _visit_page(request, session, visit, block=block)
     return RedirectResponse(f"/visits/{visit.id}#follow-up", status_code=303)

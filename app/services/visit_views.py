@@ -9,16 +9,18 @@ from sqlmodel import Session
 
 from app.core import clock
 from app.domain.codes import ChangeStatus
-from app.domain.visits import NotDue, Progress
-from app.models import Household, LeafletVersion, Outcome, Person, Visit, VisitStep
-from app.services import households, leaflets, visits
+from app.domain.visits import FURTHEST_FOLLOW_UP, NotDue, Progress, follow_up_presets
+from app.models import Household, LeafletVersion, Outcome, User, Visit, VisitStep
+from app.services import household_visit, households, leaflets, scope, visits
 from app.services.households import PersonView
+from app.services.parameters import tiers_on_offer
 from app.services.timeline import Item, timeline
 
 
 @dataclass(frozen=True)
 class PersonOnVisit:
-    """Someone spoken to on the visit, with their three ones across every visit."""
+    """A person's card on the household page and the visit page: their three ones across
+    every visit, where they stand, and what a visit can still record for them."""
 
     entry: PersonView
     not_due: NotDue | None  # why the three ones are not due for them, if they are not
@@ -27,6 +29,7 @@ class PersonOnVisit:
     outcome: Outcome | None  # their current outcome
     change: ChangeStatus | None  # where the enrolment change it reported stands
     leaflets: list[tuple[LeafletVersion, bool]]  # the library, those written for them first
+    spoken_to: bool  # on the visit the card records on
 
 
 def fits(leaflet: LeafletVersion, entry: PersonView) -> bool:
@@ -43,12 +46,14 @@ def leaflets_for(
     return sorted(((leaflet, fits(leaflet, entry)) for leaflet in library), key=lambda p: not p[1])
 
 
-def people_on_visit(session: Session, visit: Visit, household: Household) -> list[PersonOnVisit]:
-    today = clock.today()
-    ids = visits.spoken_to(session, visit)
-    view = households.household_view(session, household, today)
-    entries = [e for e in view.people if e.person.id in ids]
-    not_due = visits.not_due([e.person for e in entries], today)
+def person_cards(
+    session: Session, entries: list[PersonView], visit: Visit | None
+) -> list[PersonOnVisit]:
+    """The cards of these people, recording on ``visit`` (None: the day's visit is not
+    started yet)."""
+    ids = [e.person.id for e in entries]
+    spoken = set(visits.spoken_to(session, visit)) if visit else set()
+    not_due = visits.not_due([e.person for e in entries], clock.today())
     progress = visits.people_progress(session, ids)
     given = visits.leaflets_given(session, ids)
     outcomes = visits.latest_outcomes(session, ids)
@@ -63,9 +68,25 @@ def people_on_visit(session: Session, visit: Visit, household: Household) -> lis
             outcome=outcomes.get(entry.person.id),
             change=changes.get(entry.person.id),
             leaflets=leaflets_for(library, entry),
+            spoken_to=entry.person.id in spoken,
         )
         for entry in entries
     ]
+
+
+def people_on_visit(session: Session, visit: Visit, household: Household) -> list[PersonOnVisit]:
+    ids = visits.spoken_to(session, visit)
+    view = households.household_view(session, household, clock.today())
+    return person_cards(session, [e for e in view.people if e.person.id in ids], visit)
+
+
+def person_card(
+    session: Session, household: Household, person_id: int, visit: Visit | None
+) -> PersonOnVisit | None:
+    """One person's card, answered after something was recorded on it."""
+    view = households.household_view(session, household, clock.today())
+    entries = [e for e in view.people if e.person.id == person_id]
+    return person_cards(session, entries, visit)[0] if entries else None
 
 
 @dataclass(frozen=True)
@@ -95,27 +116,74 @@ def people_on_form(session: Session, household: Household) -> list[PersonOnForm]
 
 @dataclass(frozen=True)
 class HouseholdVisits:
-    """What the household page shows of its visits."""
+    """What the household page shows of its visits: a card per person, recording on the
+    visit the user started there today (if any), the next follow-up and the timeline."""
 
-    not_due: dict[int, NotDue]
-    progress: dict[int, Progress]
-    outcomes: dict[int, Outcome]
-    changes: dict[int, ChangeStatus]  # by person: where their outcome's change stands
+    visit: Visit | None
+    cards: list[PersonOnVisit]
     follow_up_on: date | None
     timeline: list[Item]
 
 
 def household_visits(
-    session: Session, household: Household, people: list[Person]
+    session: Session, household: Household, entries: list[PersonView], by: User
 ) -> HouseholdVisits:
-    ids = [p.id for p in people]
     facts = visits.contact_facts(session, [household.id]).get(household.id)
-    outcomes = visits.latest_outcomes(session, ids)
+    visit = household_visit.visit_of_today(session, household, by)
     return HouseholdVisits(
-        not_due=visits.not_due(people, clock.today()),
-        progress=visits.people_progress(session, ids),
-        outcomes=outcomes,
-        changes=visits.change_statuses(session, outcomes),
+        visit=visit,
+        cards=person_cards(session, entries, visit),
         follow_up_on=facts.follow_up_on if facts else None,
         timeline=timeline(session, household),
     )
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Where a person card's steps go: the household page's visit of the day (its visit bar
+    names it) or a visit already stored (the visit page), and the day it counts from."""
+
+    action: str
+    visit_id: int | None
+    on: date
+
+    @classmethod
+    def on_household(cls, household: Household) -> "Recording":
+        return cls(f"/households/{household.id}/visit", None, clock.today())
+
+    @classmethod
+    def on_visit(cls, visit: Visit) -> "Recording":
+        return cls(f"/visits/{visit.id}", visit.id, clock.local(visit.occurred_at).date())
+
+    @property
+    def furthest(self) -> date:
+        return self.on + FURTHEST_FOLLOW_UP
+
+    @property
+    def presets(self) -> list[tuple[date, str]]:
+        return follow_up_presets(self.on)
+
+
+def card_context(
+    session: Session,
+    household: Household,
+    person_id: int,
+    visit: Visit | None,
+    user: User,
+    recording: Recording,
+) -> dict:
+    """What visits/person_card.html needs to answer one person's card; on the household page
+    with its visit bar, sent out of band (the visit may have just started)."""
+    facts = visits.contact_facts(session, [household.id]).get(household.id)
+    return {
+        "p": person_card(session, household, person_id, visit),
+        "household": household,
+        "visit": visit,
+        "visit_bar": recording.visit_id is None,
+        "tiers": tiers_on_offer(session),
+        "follow_up_on": facts.follow_up_on if facts else None,
+        "may_edit": scope.may_edit(user),
+        "may_reveal": scope.may_reveal_id_numbers(user),
+        "revealed": {},
+        "recording": recording,
+    }

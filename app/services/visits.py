@@ -95,6 +95,15 @@ def record_visit(
     known = repeat_of(session, form.client_uuid, by)
     if known is not None:
         return known, False
+    visit = new_visit(session, household, form, by=by, source=source)
+    return _committed(session, visit, form.client_uuid, by)
+
+
+def new_visit(
+    session: Session, household: Household, form: VisitForm, *, by: User, source: VisitSource
+) -> Visit:
+    """The visit checked and added to the session with its steps, outcomes and follow-up,
+    not yet committed (Invalid, naming every field that is wrong, adds nothing)."""
     rules = rules_for(session, household)
     values = check_visit(form, rules)
     _check_references(session, values.steps)
@@ -125,7 +134,7 @@ def record_visit(
     audit.record(
         session, "visit_recorded", user=by, target=f"household:{household.id}", visit=visit.id
     )
-    return _committed(session, visit, form.client_uuid, by)
+    return visit
 
 
 def repeat_of(session: Session, client_uuid: str, by: User) -> Visit | None:
@@ -266,12 +275,16 @@ def attach_calculation(
     session: Session, visit: Visit, calculation: Calculation, client_uuid: str, *, by: User
 ) -> None:
     """A calculation worked out for someone on the visit becomes its calculation step."""
+    add_steps(session, visit, calculation_step(calculation, client_uuid), by=by)
+
+
+def calculation_step(calculation: Calculation, client_uuid: str) -> VisitForm:
     step = StepForm(
         person_id=str(calculation.person_id),
         kind=StepKind.calculation,
         calculation_id=str(calculation.id),
     )
-    add_steps(session, visit, VisitForm(client_uuid=client_uuid, steps=[step]), by=by)
+    return VisitForm(client_uuid=client_uuid, steps=[step])
 
 
 def set_follow_up(session: Session, visit: Visit, typed: str | None, *, by: User) -> None:

@@ -1,0 +1,162 @@
+"""The visit in one screen: on the household page each person's card records the three ones
+and the outcome one step at a time, answered in place with the card (HTMX), saved or with the
+step's message beside it; the first step starts the day's visit and later ones join it."""
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from app.core import clock
+from app.models import Calculation, Outcome, Visit, VisitPerson, VisitStep
+from app.services import leaflets
+from tests.conftest import csrf_token
+from tests.factories import assign, household, id_number, person
+
+HTMX = {"HX-Request": "true"}
+VISIT_UUID = re.compile(r'name="visit_uuid" value="([^"]+)"')
+
+
+@pytest.fixture
+def home(db):
+    made = household(db, "瓦窑村", address="瓦窑村5号")
+    assign(db, made, "mei")
+    return made
+
+
+@pytest.fixture
+def wang(db, home):
+    born = id_number(born="19800101", order=124)
+    return person(
+        db, home, name="王芳", id_number=born, insurance_status="resident", relation="head"
+    )
+
+
+@pytest.fixture
+def son(db, home):
+    born = id_number(born="20000302", order=135)
+    return person(
+        db, home, name="王小军", id_number=born, insurance_status="none", relation="child"
+    )
+
+
+def count(db, table) -> int:
+    return db.exec(select(func.count()).select_from(table)).one()
+
+
+def on_the_page(client, home) -> dict[str, str]:
+    """What the household page's visit bar sends with every step."""
+    page = client.get(f"/households/{home.id}").text
+    return {
+        "visit_uuid": VISIT_UUID.search(page).group(1),
+        "channel": "home_visit",
+        "occurred_at": "",
+        "csrf_token": csrf_token(client, f"/households/{home.id}"),
+    }
+
+
+def step(client, home, kind, bar, someone, **data):
+    data = bar | {"client_uuid": str(uuid.uuid4()), "person_id": str(someone.id)} | data
+    return client.post(f"/households/{home.id}/visit/{kind}", data=data, headers=HTMX)
+
+
+def test_the_first_step_on_a_card_starts_the_visit_and_the_card_answers_saved(
+    as_user, db, home, wang
+):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    leaflet = leaflets.published(db)[0]
+    answer = step(mei, home, "steps", bar, wang, leaflet_id=str(leaflet.leaflet_id))
+    assert answer.status_code == 200
+    assert answer.text.lstrip().startswith("<section") and "<html" not in answer.text
+    assert f'id="person-{wang.id}"' in answer.text and 'data-saved="leaflet"' in answer.text
+    assert 'hx-swap-oob="true"' in answer.text and "data-visit-started" in answer.text
+    visit = db.exec(select(Visit)).one()
+    assert (visit.client_uuid, visit.reached, visit.channel) == (
+        bar["visit_uuid"],
+        True,
+        "home_visit",
+    )
+    assert db.exec(select(VisitPerson.person_id)).all() == [wang.id]
+    assert db.exec(select(VisitStep.kind)).all() == ["leaflet"]
+
+
+def test_later_steps_join_the_same_visit_and_bring_the_next_person_onto_it(
+    as_user, db, home, wang, son
+):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    step(mei, home, "people", bar, wang)
+    outcome = step(mei, home, "outcomes", bar, son, code="join_resident", to_tier="300")
+    assert outcome.status_code == 200 and 'data-saved="outcome"' in outcome.text
+    assert count(db, Visit) == 1
+    assert sorted(db.exec(select(VisitPerson.person_id)).all()) == sorted([wang.id, son.id])
+    assert db.exec(select(Outcome.code, Outcome.to_value)).all() == [("join_resident", 300)]
+
+
+def test_a_step_sent_twice_is_stored_once(as_user, db, home, wang):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    again = {"client_uuid": str(uuid.uuid4())}
+    in_a_week = (clock.today() + timedelta(days=7)).isoformat()
+    for _ in range(2):
+        step(mei, home, "outcomes", bar, wang, code="undecided", follow_up_on=in_a_week, **again)
+    assert count(db, Visit) == 1 and count(db, Outcome) == 1
+
+
+def test_a_refused_outcome_keeps_the_card_with_its_message_naming_the_person(
+    as_user, db, home, wang
+):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    answer = step(mei, home, "outcomes", bar, wang, code="refused", reason="")
+    assert answer.status_code == 422
+    assert f'id="person-{wang.id}"' in answer.text and "<html" not in answer.text
+    message = re.search(
+        r'<p class="field-error" role="alert"[^>]*autofocus>([^<]+)</p>', answer.text
+    )
+    assert message and message.group(1).startswith("王芳：")
+    assert 'value="refused" checked' in answer.text, "what was chosen is kept"
+    assert count(db, Visit) == 0, "a refused first step starts no visit"
+
+
+def test_the_page_continues_the_visit_started_there_today(as_user, db, home, wang):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    step(mei, home, "people", bar, wang)
+    assert on_the_page(mei, home)["visit_uuid"] == bar["visit_uuid"]
+
+
+def test_a_calculation_saved_in_the_card_ticks_the_step(as_user, db, home, wang):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    opened = mei.get(f"/calculator?person_id={wang.id}&card=open", headers=HTMX)
+    assert opened.status_code == 200 and "<html" not in opened.text
+    assert f'id="calculator-results-{wang.id}"' in opened.text
+    fields = dict(
+        re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
+            opened.text.split('class="calc-save"')[1],
+        )
+    )
+    fields.pop("csrf_token", None)
+    answer = mei.post("/calculator/save", data=fields | bar, headers=HTMX)
+    assert answer.status_code == 200 and 'data-saved="calculation"' in answer.text
+    assert count(db, Calculation) == 1
+    assert db.exec(select(VisitStep.kind)).all() == ["calculation"]
+    assert db.exec(select(Visit.client_uuid)).one() == bar["visit_uuid"]
+
+
+def test_without_script_a_step_goes_back_to_the_household_page(as_user, db, home, wang):
+    mei = as_user("mei")
+    data = {
+        "csrf_token": csrf_token(mei, f"/households/{home.id}"),
+        "person_id": str(wang.id),
+        "client_uuid": str(uuid.uuid4()),
+    }
+    answer = mei.post(f"/households/{home.id}/visit/people", data=data, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/households/{home.id}#person-{wang.id}"
+    assert count(db, Visit) == 1
