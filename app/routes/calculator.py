@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
-from app.core.i18n import N_
+from app.core.i18n import N_, month_day
 from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import LoginRequired, OptionalUser, found_or_404, require_role
@@ -130,6 +130,9 @@ def _page(request, session, user, form, record, *, saved=None, errors=None, visi
         "field_labels": FIELD_LABELS,
         "visit_id": visit_id if whole_number(visit_id) is not None else "",
         "client_uuid": new_client_uuid(),
+        # Kept on the phone, the page is dated by when it was worked out (static/pwa.js).
+        "rendered_at": int(clock.now().timestamp() * 1000),
+        "worked_out_on": month_day(clock.today(), locale),
     }
     block = "calculator_results" if request.headers.get("hx-request") else None
     status = 422 if errors else 200
