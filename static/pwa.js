@@ -66,6 +66,7 @@
     || performance.timeOrigin - Number(notice.dataset.rendered) > FROM_THE_COPY_MS;
   let workedOutHere = false; // figures swapped in since: not the downloaded ones
   let keptCount = 0;
+  let listed = false; // the kept pages are read once, the first time the page is offline
 
   const controls = () => document.querySelectorAll(
     "#calculator input:not([type=hidden]), #calculator select, #calculator button, .calc-save button",
@@ -77,10 +78,14 @@
     if (keptPeople) keptPeople.hidden = !offline || !keptCount;
     notice.hidden = [reason, asDownloaded, keptPeople].every((part) => !part || part.hidden);
     for (const control of controls()) control.disabled = offline;
+    if (offline && keptPeople && !listed && "caches" in window) {
+      listed = true;
+      listKeptPeople();
+    }
   };
 
   async function listKeptPeople() {
-    if (!keptPeople || !(await caches.has("pages"))) return;
+    if (!(await caches.has("pages"))) return;
     const pages = await caches.open("pages");
     const people = [];
     for (const request of await pages.keys()) {
@@ -113,5 +118,4 @@
   window.addEventListener("online", update);
   window.addEventListener("offline", update);
   update();
-  if ("caches" in window) listKeptPeople();
 })();
