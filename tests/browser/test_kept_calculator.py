@@ -3,6 +3,8 @@ whose calculators are kept and says that someone new needs signal; a kept calcul
 its figures dated as downloaded, with its inputs still and the reason beside them, until the
 signal returns."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
@@ -117,3 +119,22 @@ def test_a_change_typed_as_the_signal_drops_marks_the_figures_out_of_date(
         )
         expect(page.get_by_label("居民养老已缴年限")).to_be_disabled()
         screenshot(page, "kept-calculator-dropped")
+
+
+def test_a_copy_worked_out_earlier_is_dated_even_with_signal_until_it_is_worked_out_again(
+    page: Page, live_server, meis_people, monkeypatch
+):
+    """The phone shows its copy when the network is too slow: figures worked out an hour ago
+    say so, and the inputs still work."""
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() - timedelta(hours=1))
+    sign_in(page, live_server, "mei")
+    page.goto(f"{live_server}/calculator?person_id={meis_people['wang']}")
+    notice = page.locator("#kept-calculation")
+    with screenshot_on_failure(page, "kept-calculator-earlier"):
+        expect(notice).to_have_text(
+            f"以下是{month_day(clock.today(), 'zh_CN')}下载时的测算。", use_inner_text=True
+        )
+        expect(page.get_by_label("现在的缴费档次")).to_be_enabled()
+        page.get_by_label("现在的缴费档次").select_option("1000")
+        expect(notice).to_be_hidden()
