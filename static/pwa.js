@@ -51,3 +51,71 @@
   });
   narrow();
 })();
+
+// A calculator works nothing out without signal: offline its inputs (and saving) are still,
+// with the reason, and the figures shown are dated as downloaded, also when the page is the
+// phone's copy. The entry page lists the people whose calculators the phone keeps.
+(() => {
+  const notice = document.getElementById("kept-calculation");
+  if (!notice) return;
+  const FROM_THE_COPY_MS = 2 * 60 * 1000; // rendered this long before it was opened: kept
+  const reason = notice.querySelector("[data-offline-reason]");
+  const asDownloaded = notice.querySelector("[data-as-downloaded]");
+  const keptPeople = notice.querySelector("[data-kept-people]");
+  const fromTheCopy = !navigator.onLine
+    || performance.timeOrigin - Number(notice.dataset.rendered) > FROM_THE_COPY_MS;
+  let workedOutHere = false; // figures swapped in since: not the downloaded ones
+  let keptCount = 0;
+  let listed = false; // the kept pages are read once, the first time the page is offline
+
+  const controls = () => document.querySelectorAll(
+    "#calculator input:not([type=hidden]), #calculator select, #calculator button, .calc-save button",
+  );
+  const update = () => {
+    const offline = !navigator.onLine;
+    reason.hidden = !offline;
+    if (asDownloaded) asDownloaded.hidden = workedOutHere || !(offline || fromTheCopy);
+    if (keptPeople) keptPeople.hidden = !offline || !keptCount;
+    notice.hidden = [reason, asDownloaded, keptPeople].every((part) => !part || part.hidden);
+    for (const control of controls()) control.disabled = offline;
+    if (offline && keptPeople && !listed && "caches" in window) {
+      listed = true;
+      listKeptPeople();
+    }
+  };
+
+  async function listKeptPeople() {
+    if (!(await caches.has("pages"))) return;
+    const pages = await caches.open("pages");
+    const people = [];
+    for (const request of await pages.keys()) {
+      const url = new URL(request.url);
+      if (url.pathname !== "/calculator" || !url.searchParams.has("person_id")) continue;
+      const html = await (await pages.match(request)).text();
+      const kept = new DOMParser().parseFromString(html, "text/html").getElementById("kept-calculation");
+      if (kept?.dataset.person) people.push({ name: kept.dataset.person, href: url.pathname + url.search });
+    }
+    people.sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
+    const list = keptPeople.querySelector("ul");
+    list.replaceChildren(...people.map(({ name, href }) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = href;
+      link.textContent = name;
+      item.append(link);
+      return item;
+    }));
+    keptCount = people.length;
+    update();
+  }
+
+  // New figures worked out here are not the downloaded ones.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id !== "calculator-results") return;
+    workedOutHere = true;
+    update();
+  });
+  window.addEventListener("online", update);
+  window.addEventListener("offline", update);
+  update();
+})();

@@ -155,6 +155,23 @@ def test_a_person_needs_a_signed_in_user(client, li):
     assert response.headers["location"].startswith("/login")
 
 
+def test_a_persons_calculation_kept_on_the_phone_is_dated_and_says_why_it_stays_still(as_user, li):
+    page = as_user("mei").get(f"/calculator?person_id={li.id}")
+    assert 'data-person="李秀英"' in page.text
+    assert "没有信号：改动需要联网重新计算。" in page.text
+    assert "以下是11月29日下载时的测算。" in page.text
+
+
+def test_the_calculator_tab_kept_offline_has_room_for_the_people_kept_and_says_new_needs_signal(
+    as_user, client
+):
+    assert "data-kept-people" not in client.get("/calculator").text
+    page = as_user("mei").get("/calculator").text
+    assert "data-kept-people" in page
+    assert "没有信号：为新的人测算需要有信号。" in page
+    assert "下载时的测算" not in page, "no figures to date"
+
+
 def save(client, li, **form):
     token = csrf_token(client, f"/calculator?person_id={li.id}")
     data = {

@@ -13,6 +13,7 @@ from app.core import clock
 from app.core.templating import STATIC_DIR
 from app.services.offline_copies import IN_FLIGHT
 from tests.factories import assign, household, id_number, person, visit
+from tests.test_calculator import add_figure
 
 SHELL_LINE = re.compile(r"^const SHELL = (\[.*\]);$", re.MULTILINE)
 VERSION_LINE = re.compile(r'^const VERSION = "([0-9a-f]{12})";$', re.MULTILINE)
@@ -119,6 +120,10 @@ def test_a_member_keeps_her_worklist_households_and_eligible_peoples_calculation
         assert as_user("mei").get(url).status_code == 200, url
 
 
+def test_a_member_keeps_the_calculator_tab_that_offline_lists_the_people_kept(as_user):
+    assert "/calculator" in as_user("mei").get("/offline/urls").json()["urls"]
+
+
 def test_a_member_keeps_nothing_of_anyone_elses_households_or_the_ineligible(as_user, mei_and_ming):
     urls = as_user("mei").get("/offline/urls").json()["urls"]
     assert not any(url.startswith(f"/households/{mei_and_ming['other'].id}") for url in urls)
@@ -223,3 +228,16 @@ def test_a_renamed_person_refetches_the_worklist_that_is_searched_by_names(
     db.commit()
     ticking()
     assert "/worklist" in refreshed(mei, synced)["changed"]
+
+
+def test_new_pension_parameters_refetch_the_calculator_tab_and_every_calculation(
+    as_user, mei_and_ming, ticking
+):
+    synced = refreshed(as_user("mei"))["synced"]
+    ticking()
+    add_figure(as_user("alice"), "resident_basic_pension", value="183")
+    ticking()
+    assert refreshed(as_user("mei"), synced)["changed"] == [
+        "/calculator",
+        f"/calculator?person_id={mei_and_ming['adult'].id}",
+    ]

@@ -87,6 +87,11 @@ def long_date(value: date, locale: str) -> str:
     return format_date(value, "long", locale=supported(locale))
 
 
+def month_day(value: date, locale: str) -> str:
+    """A day of this year in words (12月7日, Dec 7)."""
+    return format_skeleton("MMMd", value, locale=supported(locale))
+
+
 def period_name(first: date, whole_year: bool, locale: str) -> str:
     """A calendar month (2026年11月, November 2026) or a whole year (2026年, 2026)."""
     return format_skeleton("y" if whole_year else "yMMMM", first, locale=supported(locale))

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from app.core import clock
 from app.core.db import SessionDep
-from app.core.i18n import N_
+from app.core.i18n import N_, month_day
 from app.core.routing import Router
 from app.core.templating import render, request_locale
 from app.deps import LoginRequired, OptionalUser, found_or_404, require_role
@@ -192,6 +192,9 @@ def _page(
         "client_uuid": new_client_uuid(),
         "card": card,
         "slot": f"-{record.id}" if card else "",
+        # Kept on the phone, the page is dated by when it was worked out (static/pwa.js).
+        "rendered_at": int(clock.now().timestamp() * 1000),
+        "worked_out_on": month_day(clock.today(), locale),
     }
     if block is None and request.headers.get("hx-request"):
         block = "calculator_results"

@@ -1,7 +1,8 @@
 """The pages a member keeps on the phone for reading offline (离线副本): the worklist, each
-household on it with its visit form, the calculator worked out for each eligible person, and
-the published leaflets. The service worker fetches and stores exactly these, and on each
-refresh only those changed since its last one (the sync mark it was given then)."""
+household on it with its visit form, the calculator's entry page (offline it lists the people
+kept, static/pwa.js) and the calculator worked out for each eligible person, and the published
+leaflets. The service worker fetches and stores exactly these, and on each refresh only those
+changed since its last one (the sync mark it was given then)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +30,7 @@ from app.services import leaflets, worklists
 from app.services.visits import eligible_condition
 
 WORKLIST = "/worklist"
+CALCULATOR = "/calculator"
 LEAFLETS = "/leaflets"
 # A record's time is taken before it commits: a refresh looks back this far before its mark.
 IN_FLIGHT = timedelta(minutes=2)
@@ -74,7 +76,8 @@ def offline_copy(session: Session, user: User, today: date, since: str = "") -> 
     urls = [WORKLIST] if user.role == Role.member else []
     for household_id in household_ids:
         urls += [f"/households/{household_id}", f"/households/{household_id}/visits/new"]
-    urls += [f"/calculator?person_id={person_id}" for person_id, _household in people]
+    urls += [CALCULATOR] if user.role == Role.member else []
+    urls += [f"{CALCULATOR}?person_id={person_id}" for person_id, _household in people]
     urls += [LEAFLETS, *published]
     mark = SyncMark(user.id, today, clock.now() - IN_FLIGHT, worklists.etag(entries))
     last = SyncMark.read(since)
@@ -88,16 +91,18 @@ def _changed(
 ) -> list[str]:
     """The pages to fetch again: each household touched since the last sync (its page, visit
     form and people's calculators), the worklist when its etag moved or a household on it was
-    touched, every calculator when the pension parameters changed, and the leaflets' list
-    when one changed. A published leaflet version never changes: it is fetched once."""
+    touched, every calculator (and the entry page's tiers) when the pension parameters changed,
+    and the leaflets' list when one changed. A published leaflet version never changes: it is
+    fetched once."""
     touched = {row[0] for row in session.exec(_touched_households(member.id, last.at))}
     # Its rows show (and are searched by) the people's names: a touched household is in it.
     changed = [WORKLIST] if touched or last.worklist != mark.worklist else []
     for household_id in sorted(touched):
         changed += [f"/households/{household_id}", f"/households/{household_id}/visits/new"]
     new_parameters = _any_since(session, ParameterEntry.created_at, last.at)
+    changed += [CALCULATOR] if new_parameters and member.role == Role.member else []
     changed += [
-        f"/calculator?person_id={person_id}"
+        f"{CALCULATOR}?person_id={person_id}"
         for person_id, household_id in people
         if new_parameters or household_id in touched
     ]
