@@ -3,6 +3,7 @@ form's rules, counted in the household's three ones and the worklist, and listed
 household's timeline."""
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlmodel import func, select
 
 from app import labels
 from app.core import clock
-from app.models import Visit
+from app.models import AuditEvent, Calculation, Visit
 from app.services import assignments, calculations, leaflets
 from app.services.parameters import effective_parameters
 from tests import factories
@@ -341,3 +342,114 @@ def test_a_cadre_reads_their_households_timeline_without_the_members_notes(
     visit_items = [i for i in as_cadre if i["kind"] == "visit"]
     assert visit_items and all(not i.get("notes") for i in visit_items)
     assert any(i.get("notes") == "家里有困难" for i in as_member)
+
+
+# --- a calculation the phone kept and showed offline --------------------------------------------
+
+
+def kept(db, person, **typed) -> dict:
+    """The comparison the phone showed for the person: the calculator page's inputs by their
+    form names, and the parameter version it was shown at."""
+    form = asdict(calculations.form_for_person(db, person))
+    version = effective_parameters(db).version
+    return {**form, "parameters_version": version, **typed}
+
+
+def kept_step(db, person, **typed) -> dict:
+    """A calculation step as the phone sends it after showing the kept comparison."""
+    return {"person_id": person.id, "kind": "calculation", "calculation": kept(db, person, **typed)}
+
+
+def stored_calculations(db) -> list[Calculation]:
+    return list(db.exec(select(Calculation).order_by(Calculation.id)))
+
+
+def test_a_kept_calculation_is_worked_out_again_and_saved_as_the_step(
+    client, api_token, db, home, wang
+):
+    # The kind may be left out; figures from the phone are not read.
+    step = {"person_id": wang.id, "calculation": kept(db, wang, monthly_total=99999)}
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], steps=[step]), headers=api_token("mei")
+    )
+    assert answer.status_code == 201, answer.text
+    (saved,) = stored_calculations(db)
+    (stored_step,) = answer.json()["steps"]
+    assert (stored_step["kind"], stored_step["calculation_id"]) == ("calculation", saved.id)
+    assert (saved.person_id, saved.created_by_id) == (wang.id, factories.user_id(db, "mei"))
+    as_the_page_saves_it = db.get(Calculation, saved_calculation(db, wang))
+    assert saved.inputs == as_the_page_saves_it.inputs
+    assert saved.outputs == as_the_page_saves_it.outputs
+    person = client.get(f"/api/v1/households/{home.id}", headers=api_token("mei")).json()
+    assert person["people"][0]["three_ones"]["calculation"] is True
+
+
+def test_a_kept_calculation_sent_twice_is_saved_once(client, api_token, db, home, wang):
+    body = a_visit(home, [wang], steps=[kept_step(db, wang)])
+    first = client.post("/api/v1/visits", json=body, headers=api_token("mei"))
+    again = client.post("/api/v1/visits", json=body, headers=api_token("mei"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert len(stored_calculations(db)) == 1 and visits_stored(db) == 1
+
+
+def test_a_kept_calculation_of_older_parameters_is_saved_at_todays_and_the_phones_is_audited(
+    client, api_token, db, home, wang
+):
+    step = kept_step(db, wang, parameters_version="2025-01-01")
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], steps=[step]), headers=api_token("mei")
+    )
+    assert answer.status_code == 201, answer.text
+    (saved,) = stored_calculations(db)
+    assert saved.parameters_version == effective_parameters(db).version
+    (event,) = db.exec(select(AuditEvent).where(AuditEvent.action == "calculation_saved"))
+    assert event.detail["kept_parameters_version"] == "2025-01-01"
+    assert event.detail["parameters_version"] == saved.parameters_version
+
+
+def test_a_kept_calculation_the_calculator_refuses_refuses_the_visit_naming_the_person(
+    client, api_token, db, home, wang
+):
+    li = factories.person(db, home, name="李强", id_number=factories.id_number(order=125))
+    steps = [kept_step(db, li), kept_step(db, wang, birth_date="1980-13-01")]
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [li, wang], steps=steps), headers=api_token("mei")
+    )
+    assert answer.status_code == 422
+    (problem,) = answer.json()["detail"]
+    assert problem["loc"] == ["body", "steps", 1, "calculation", "birth_date"]
+    assert problem["msg"] == "王芳的测算无法保存：请按“年-月-日”填写出生日期。"
+    assert visits_stored(db) == 0 and stored_calculations(db) == [], "nothing half-written"
+
+
+def test_a_step_with_both_a_saved_and_a_kept_calculation_is_refused(
+    client, api_token, db, home, wang
+):
+    step = {**kept_step(db, wang), "calculation_id": saved_calculation(db, wang)}
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, [wang], steps=[step]), headers=api_token("mei")
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "steps", 0]
+    assert visits_stored(db) == 0 and len(stored_calculations(db)) == 1
+
+
+def test_three_ones_done_offline_with_kept_calculations_raise_no_quality_flag(
+    client, api_token, as_user, db, home, wang
+):
+    people = [wang] + [
+        factories.person(db, home, name=name, id_number=factories.id_number(order=order))
+        for name, order in (("李强", 125), ("赵敏", 126))
+    ]
+    leaflet = leaflets.published(db)[0].leaflet_id
+    steps = [kept_step(db, p) for p in people] + [
+        {"person_id": p.id, "leaflet_id": leaflet} for p in people
+    ]
+    answer = client.post(
+        "/api/v1/visits", json=a_visit(home, people, steps=steps), headers=api_token("mei")
+    )
+    assert answer.status_code == 201, answer.text
+    page = as_user("lee").get("/quality").text
+    assert 'data-flag="three_ones_without_calculation"' not in page
+    assert 'id="no-flags"' in page

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from app.core import clock
 from app.domain import quality as rules
-from app.domain.codes import Channel, FlagKind
+from app.domain.codes import Channel, FlagKind, RegionLevel
 from app.domain.metrics import Period
 from app.domain.quality import Flag, PersonSteps, VisitFact
 from app.domain.visits import StepForm
@@ -327,6 +327,73 @@ def test_the_flags_to_review_drop_as_they_are_reviewed(db, as_user, mei_rushed, 
     assert quality.open_flag_count(db, user_named(db, "mei"), NOVEMBER) == 0
 
 
+# --- who is behind a flag ----------------------------------------------------------------------
+
+
+def named_behind(item: str) -> list[tuple[str, str]]:
+    """The links and names listed under a flag: (href, name)."""
+    people = item.split("<details data-people>")[1].split("</details>")[0]
+    links = people.split('<a href="')[1:]
+    return [(link.split('"')[0], link.split(">")[1].split("<")[0]) for link in links]
+
+
+def test_each_flag_names_the_people_behind_it_with_a_link_to_them(db, as_user, homes, mei_rushed):
+    mei = user_id(db, "mei")
+    page = as_user("lee").get("/quality?period=2026-11").text
+    reached = named_behind(flag_item(page, mei, RATE))
+    assert sorted(name for _link, name in reached) == sorted(f"住户{n}" for n in range(1, 21))
+    home, someone = homes[4]
+    assert (f"/households/{home.id}#person-{someone.id}", "住户5") in reached
+    assert "<dd>瓦窑村5号</dd>" in flag_item(page, mei, RATE), "with the household's address"
+    quick = named_behind(flag_item(page, mei, QUICK))
+    assert len(quick) == 19 and "住户1" not in {name for _link, name in quick}, (
+        "the first visit of the round came after none"
+    )
+    assert "<summary>涉及人员（19）</summary>" in flag_item(page, mei, QUICK)
+
+
+def test_the_people_behind_a_flag_are_those_the_reader_sees(db, as_user, mei_rushed):
+    village = factories.region(
+        db, "玉兴村", RegionLevel.village, factories.region_named(db, "玉兴街道")
+    )
+    away = factories.household(db, village=village.name, address="玉兴村1号")
+    elsewhere = factories.person(db, away, name="外乡人", id_number=factories.id_number(order=901))
+    stored(db, away, elsewhere, ROUND_STARTS - HOUR, by="mei")
+    mei = user_id(db, "mei")
+    as_lead = flag_item(as_user("lee").get("/quality?period=2026-11").text, mei, RATE)
+    assert "21次走访中有21次" in as_lead and "外乡人" not in as_lead
+    as_admin = flag_item(as_user("alice").get("/quality?period=2026-11").text, mei, RATE)
+    assert "外乡人" in as_admin
+
+
+def test_the_flag_swapped_after_a_review_still_names_its_people(db, as_user, mei_rushed):
+    answer = review(as_user("lee"), user_id(db, "mei"), htmx=True)
+    assert "住户7" in answer.text and "<details data-people>" in answer.text
+
+
+def test_the_one_spot_flag_names_the_households_around_the_spot(db, as_user, homes):
+    at = ROUND_STARTS
+    for n in range(10, 17):
+        home, someone = homes[n]
+        people, reached = ([], "no") if n == 11 else ([someone], "yes")
+        reason = {"not_reached_reason": "nobody_home"} if n == 11 else {}
+        at += 30 * MINUTE
+        visited(db, home, people, at, reached=reached, **reason, **near_the_well(n))
+    page = as_user("lee").get("/quality?period=2026-11").text
+    item = flag_item(page, user_id(db, "mei"), FlagKind.visits_same_place)
+    behind = named_behind(item)
+    assert [name for _link, name in behind] == [
+        "住户11",
+        "未联系上",
+        "住户13",
+        "住户14",
+        "住户15",
+        "住户16",
+    ]
+    assert behind[1][0] == f"/households/{homes[11][0].id}", "a household nobody answered at"
+    assert "住户17" not in item, "two hundred metres north"
+
+
 # --- the three ones without a saved calculation ------------------------------------------------
 
 
@@ -366,6 +433,21 @@ def test_three_people_with_all_three_ones_but_no_saved_calculation_are_flagged(d
     saved = steps(first, "calculation", calculation_id=saved_calculation(db, first))
     visited(db, first_home, [first], day - timedelta(days=20), by="mei", steps=saved)
     assert ming_flags(db, NOVEMBER) == [(kind, 3, 4)], "a saved calculation by anyone counts"
+
+
+def test_the_people_ticked_without_a_calculation_are_named_on_the_page(db, as_user, homes):
+    day = datetime(2026, 11, 12, 10, 0, tzinfo=ZONE)
+    for n, (home, someone) in enumerate(homes[:4]):
+        kinds = ("calculation", "leaflet") if n < 3 else ("calculation",)
+        visited(db, home, [someone], day + n * HOUR, by="ming", steps=steps(someone, *kinds))
+    page = as_user("lee").get("/quality?period=2026-11").text
+    item = flag_item(page, user_id(db, "ming"), FlagKind.three_ones_without_calculation)
+    home, someone = homes[0]
+    assert named_behind(item) == [
+        (f"/households/{home.id}#person-{someone.id}", "住户1"),
+        (f"/households/{homes[1][0].id}#person-{homes[1][1].id}", "住户2"),
+        (f"/households/{homes[2][0].id}#person-{homes[2][1].id}", "住户3"),
+    ], "not 住户4, who has no leaflet yet"
 
 
 def test_the_three_ones_count_up_to_the_periods_end(db, homes):

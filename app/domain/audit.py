@@ -123,6 +123,7 @@ DETAIL_NAMES = {
     "figures": N_("Figures"),
     "calculation": N_("Calculation no."),
     "parameters_version": N_("Parameters version"),
+    "kept_parameters_version": N_("Parameters version on the phone"),
     "created": N_("Added"),
     "updated": N_("Updated"),
     "to_review": N_("To review"),

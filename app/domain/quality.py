@@ -88,6 +88,7 @@ class VisitFact:
     reached: bool
     latitude: float | None = None
     longitude: float | None = None
+    visit_id: int | None = None  # to name whom the visit reached
 
     @property
     def located(self) -> bool:
@@ -209,7 +210,7 @@ def visits_same_place(visits: Sequence[VisitFact]) -> Flag | None:
     """The most distinct households visited within SAME_PLACE_METRES of one home visit's
     position. Only home visits: a call's position is the member's desk, not the household."""
     located = _located(visits)
-    most = _most_households_near(located)
+    most = len({visit.household_id for visit in busiest_spot(located)})
     if most >= MIN_SAME_PLACE_HOUSEHOLDS:
         return Flag(FlagKind.visits_same_place, most, len(located))
     return None
@@ -219,24 +220,27 @@ def _located(visits: Sequence[VisitFact]) -> list[VisitFact]:
     return [v for v in visits if v.channel == Channel.home_visit and v.located]
 
 
-def _most_households_near(located: Sequence[VisitFact]) -> int:
-    """Around each visit, only those in a band of latitude can lie within SAME_PLACE_METRES
-    (a distance is never shorter than its north-south part), so each is measured against its
-    band instead of every visit of the period. The band is a hair wider than needed; the
-    distance itself decides."""
-    ordered = sorted(located, key=lambda visit: visit.latitude)
+def busiest_spot(visits: Sequence[VisitFact]) -> list[VisitFact]:
+    """The home visits within SAME_PLACE_METRES of the one whose surroundings hold the most
+    distinct households: who the one-spot flag is about.
+
+    Around each visit, only those in a band of latitude can lie within SAME_PLACE_METRES (a
+    distance is never shorter than its north-south part), so each is measured against its band
+    instead of every visit of the period. The band is a hair wider than needed; the distance
+    itself decides."""
+    ordered = sorted(_located(visits), key=lambda visit: visit.latitude)
     latitudes = [visit.latitude for visit in ordered]
     band = 1.001 * math.degrees(SAME_PLACE_METRES / EARTH_RADIUS_METRES)
+    busiest: list[VisitFact] = []
     most = 0
     for centre in ordered:
         low = bisect_left(latitudes, centre.latitude - band)
         high = bisect_right(latitudes, centre.latitude + band)
-        most = max(most, len(_households_near(centre, ordered[low:high])))
-    return most
-
-
-def _households_near(centre: VisitFact, visits: Sequence[VisitFact]) -> set[int]:
-    return {v.household_id for v in visits if metres_apart(centre, v) <= SAME_PLACE_METRES}
+        near = [v for v in ordered[low:high] if metres_apart(centre, v) <= SAME_PLACE_METRES]
+        households = len({visit.household_id for visit in near})
+        if households > most:
+            busiest, most = near, households
+    return busiest
 
 
 def metres_apart(one: VisitFact, other: VisitFact) -> float:

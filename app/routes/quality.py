@@ -52,6 +52,7 @@ def _page(
 def _flag(
     request: Request,
     session: SessionDep,
+    user: User,
     member: User,
     kind: FlagKind,
     period: Period,
@@ -59,7 +60,7 @@ def _flag(
     **extra,
 ):
     """The flag's <li> alone: what HTMX swaps after a review (or an attempt at one)."""
-    row = quality.member_flag(session, member, kind, period)
+    row = quality.named_flag(session, user, member, kind, period)
     status_code = 422 if extra.get("errors") else 200
     context = _context(period, row=row, team=team, **extra)
     return render(request, PAGE, context, block="flag", status_code=status_code)
@@ -100,7 +101,7 @@ def review_flag(
     except Invalid as invalid:
         shown["errors"] = invalid.errors
     if request.headers.get("hx-request"):
-        return _flag(request, session, member, flag_kind, chosen, team, **shown)
+        return _flag(request, session, user, member, flag_kind, chosen, team, **shown)
     if "errors" in shown:
         return _page(request, session, user, chosen, team, **shown)
     opened = f"&team_id={team.id}" if team else ""

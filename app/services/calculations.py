@@ -239,6 +239,15 @@ def _number(
 # --- saved calculations ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class KeptCalculation:
+    """A comparison the phone kept and showed offline: its inputs as the page's form names them
+    and the parameter version the phone showed it at."""
+
+    form: CalculatorForm
+    parameters_version: str
+
+
 def save_calculation(
     session: Session,
     person: PersonRecord,
@@ -251,6 +260,43 @@ def save_calculation(
 ) -> Calculation:
     """Compute at the parameters in force and keep the request, the answer and the parameter
     version against the person (the caller has checked that ``by`` may see them)."""
+    calculation = add_calculation(session, person, calc_year, who, options, assumptions, by=by)
+    session.commit()
+    return calculation
+
+
+def add_kept(session: Session, person: PersonRecord, kept: KeptCalculation, *, by: User):
+    """A comparison the phone showed offline, worked out again as the page would save it today:
+    this year, at the parameters in force now, never the phone's figures. The version the phone
+    showed is audited beside the one used, so a lead can see where the figures may have differed.
+    Committed with what it belongs to (the visit)."""
+    calc_year = clock.today().year
+    inputs = checked(kept.form, calc_year)
+    options, _shown = side_by_side(effective_parameters(session), inputs)
+    return add_calculation(
+        session,
+        person,
+        calc_year,
+        inputs.person,
+        options,
+        inputs.assumptions,
+        by=by,
+        kept_parameters_version=kept.parameters_version,
+    )
+
+
+def add_calculation(
+    session: Session,
+    person: PersonRecord,
+    calc_year: int,
+    who: Person,
+    options: Sequence[Option],
+    assumptions: Assumptions | None = None,
+    *,
+    by: User,
+    **audited: str,
+) -> Calculation:
+    """save_calculation without the commit."""
     assumptions = assumptions or Assumptions()
     parameters = effective_parameters(session)
     check_person(calc_year, who)
@@ -273,8 +319,8 @@ def save_calculation(
         target=f"person:{person.id}",
         calculation=calculation.id,
         parameters_version=parameters.version,
+        **audited,
     )
-    session.commit()
     return calculation
 
 

@@ -3,7 +3,7 @@ they are asked for (app.domain.quality), merged with the leads' stored reviews. 
 penalised: a lead looks into a flag and marks it reviewed with a note."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import BigInteger, and_, case, cast, exists, extract, func
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,16 @@ from app.domain.codes import Channel, FlagKind, Role, StepKind
 from app.domain.metrics import Period
 from app.domain.quality import MINUTES_APART, Flag, Tally, VisitFact
 from app.domain.validation import Invalid, within
-from app.models import QualityReview, Team, User, Visit, VisitPerson, VisitStep
+from app.models import (
+    Household,
+    Person,
+    QualityReview,
+    Team,
+    User,
+    Visit,
+    VisitPerson,
+    VisitStep,
+)
 from app.services import audit
 from app.services.assignments import (
     TeamLine,
@@ -26,6 +35,7 @@ from app.services.assignments import (
     team_lines,
     teams_of_members,
 )
+from app.services.scope import visible_households
 
 NOTE_LENGTH = 500  # QualityReview.note
 ALREADY_REVIEWED = N_("This flag was already reviewed.")
@@ -33,14 +43,28 @@ QUICK_MICROSECONDS = MINUTES_APART * 60 * 1_000_000
 
 
 @dataclass(frozen=True)
+class Behind:
+    """Someone a flag is about, in their household: spoken to on one of the visits it counts,
+    or given the three ones it counts. ``person_id`` is None for a household where the visit
+    reached nobody."""
+
+    household_id: int
+    address: str
+    person_id: int | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class FlagRow:
     """One flag of one member in the period: raised now, reviewed, or both. A reviewed flag
-    the visits no longer raise shows the evidence it was reviewed on."""
+    the visits no longer raise shows the evidence it was reviewed on. ``people``: who is behind
+    it now, among the households the reader sees (named() fills it in)."""
 
     member_id: int
     flag: Flag
     review: QualityReview | None = None
     reviewer: str = ""  # who reviewed it
+    people: tuple[Behind, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -89,14 +113,15 @@ def flags_shown(session: Session, user: User, period: Period, team: Team | None)
     """The flags the user reviews in the period: of the team given (one they lead), else as
     FlagsShown says."""
     if team is not None:
-        return FlagsShown(member_flags(session, members_of(session, user, team), period))
+        members = members_of(session, user, team)
+        return FlagsShown(named(session, user, member_flags(session, members, period), period))
     members = reviewable_members(session, user)
     if opens_every_team(session, user):
-        return FlagsShown(member_flags(session, members, period))
+        return FlagsShown(named(session, user, member_flags(session, members, period), period))
     lines = team_lines(session, user)
     in_a_team = teams_of_members(session, [line.team for line in lines])
     loose = [m for m in members if m.id not in in_a_team]
-    return FlagsShown(member_flags(session, loose, period), lines)
+    return FlagsShown(named(session, user, member_flags(session, loose, period), period), lines)
 
 
 def reviewable_member(session: Session, user: User, member_id: int | None) -> User | None:
@@ -124,6 +149,17 @@ def member_flags(session: Session, members: list[User], period: Period) -> list[
 def member_flag(session: Session, member: User, kind: FlagKind, period: Period) -> FlagRow | None:
     """One flag of one member: raised now or reviewed, else None."""
     for found in member_flags(session, [member], period):
+        for row in found.flags:
+            if row.flag.kind == kind:
+                return row
+    return None
+
+
+def named_flag(
+    session: Session, user: User, member: User, kind: FlagKind, period: Period
+) -> FlagRow | None:
+    """member_flag with the people behind it that the user sees."""
+    for found in named(session, user, member_flags(session, [member], period), period):
         for row in found.flags:
             if row.flag.kind == kind:
                 return row
@@ -221,6 +257,18 @@ def _quick_gaps(
     """Each member's home visits in the period that reached someone, and how many came less
     than MINUTES_APART after the one before at another household: each is compared through
     LAG with the one before it in time (visits at one moment in the order they were stored)."""
+    home = _home_visits_in_order(session, member_ids, period)
+    query = select(
+        home.c.member_id,
+        func.count().label("home_reached"),
+        func.sum(home.c.quick).label("quick_gaps"),
+    ).group_by(home.c.member_id)
+    return _by_member(session.exec(query))
+
+
+def _home_visits_in_order(session: Session, member_ids: list[int], period: Period):
+    """The members' home visits in the period that reached someone, each marked ``quick`` (1)
+    when it came less than MINUTES_APART after the one before at another household."""
     in_order = {
         "partition_by": Visit.recorded_by_id,
         "order_by": (Visit.occurred_at, Visit.id),
@@ -230,8 +278,12 @@ def _quick_gaps(
         Visit.household_id != func.lag(Visit.household_id).over(**in_order),
         moment - func.lag(moment).over(**in_order) < QUICK_MICROSECONDS,
     )
-    home = (
-        select(Visit.recorded_by_id.label("member_id"), _one(quick).label("quick"))
+    return (
+        select(
+            Visit.recorded_by_id.label("member_id"),
+            Visit.id.label("visit_id"),
+            _one(quick).label("quick"),
+        )
         .where(
             *_in_period(member_ids, period),
             Visit.channel == Channel.home_visit,
@@ -239,21 +291,27 @@ def _quick_gaps(
         )
         .subquery("home_visit")
     )
-    query = select(
-        home.c.member_id,
-        func.count().label("home_reached"),
-        func.sum(home.c.quick).label("quick_gaps"),
-    ).group_by(home.c.member_id)
-    return _by_member(session.exec(query))
 
 
 def _people_counts(
     session: Session, member_ids: list[int], period: Period
 ) -> dict[int, dict[str, int]]:
     """For each member, the people given a calculation step on their visits in the period,
-    and how many of them had, by anyone up to the period's end (a step counts at its visit's
-    time), been spoken to on a visit that reached them and handed a leaflet, with no saved
-    calculation behind any of their calculation steps."""
+    and how many of them were ticked without a calculation (_given_calculation)."""
+    given, ticked = _given_calculation(member_ids, period)
+    counts = select(
+        given.c.member_id,
+        func.count().label("given_calculation"),
+        func.sum(_one(ticked)).label("ticked_without_calculation"),
+    ).group_by(given.c.member_id)
+    return _by_member(session.exec(counts))
+
+
+def _given_calculation(member_ids: list[int], period: Period):
+    """The people given a calculation step on the members' visits in the period (member_id,
+    person_id), and the condition that, by anyone up to the period's end (a step counts at its
+    visit's time), they had been spoken to on a visit that reached them and handed a leaflet,
+    with no saved calculation behind any of their calculation steps."""
     _start, end = clock.days(period.start, period.end)
     given = (
         select(Visit.recorded_by_id.label("member_id"), VisitStep.person_id)
@@ -276,12 +334,7 @@ def _people_counts(
         VisitStep.kind == StepKind.calculation,
         col(VisitStep.calculation_id).is_not(None),
     )
-    counts = select(
-        given.c.member_id,
-        func.count().label("given_calculation"),
-        func.sum(_one(and_(leaflet, contacted, ~saved))).label("ticked_without_calculation"),
-    ).group_by(given.c.member_id)
-    return _by_member(session.exec(counts))
+    return given, and_(leaflet, contacted, ~saved)
 
 
 def _step_before(person, end, *conditions):
@@ -306,12 +359,106 @@ def _located_visits(
         Visit.reached,
         Visit.latitude,
         Visit.longitude,
+        Visit.id,
     ).where(*_in_period(member_ids, period), _located())
     found: dict[int, list[VisitFact]] = defaultdict(list)
-    for member_id, home, at, channel, reached, north, east in session.exec(query):
-        fact = VisitFact(home, clock.local(at), Channel(channel), reached, north, east)
+    for member_id, home, at, channel, reached, north, east, visit_id in session.exec(query):
+        fact = VisitFact(home, clock.local(at), Channel(channel), reached, north, east, visit_id)
         found[member_id].append(fact)
     return found
+
+
+# --- who is behind each flag ------------------------------------------------------------------
+
+
+def named(
+    session: Session, user: User, groups: list[MemberFlags], period: Period
+) -> list[MemberFlags]:
+    """The members' flags with the people behind each, among the households the user sees:
+    one statement per kind of flag shown, whatever the number of members."""
+    members = defaultdict(list)
+    for group in groups:
+        for row in group.flags:
+            members[row.flag.kind].append(group.member.id)
+    people: dict[tuple[int, FlagKind], list[Behind]] = defaultdict(list)
+    for kind, member_ids in members.items():
+        behind = BEHIND[kind](session, member_ids, period)
+        for member_id, *who in session.exec(_behind(session, user, behind)):
+            people[member_id, kind].append(Behind(*who))
+    return [
+        MemberFlags(
+            group.member,
+            tuple(
+                replace(row, people=tuple(people[row.member_id, row.flag.kind]))
+                for row in group.flags
+            ),
+        )
+        for group in groups
+    ]
+
+
+def _reached_visits(session: Session, member_ids: list[int], period: Period):
+    """Behind the contact rate: the members' visits in the period that reached someone."""
+    return (
+        select(Visit.recorded_by_id.label("member_id"), Visit.id.label("visit_id"))
+        .where(*_in_period(member_ids, period), col(Visit.reached).is_(True))
+        .subquery("behind")
+    )
+
+
+def _quick_visits(session: Session, member_ids: list[int], period: Period):
+    """Behind the minutes-apart flag: the home visits that came minutes after another."""
+    home = _home_visits_in_order(session, member_ids, period)
+    return select(home.c.member_id, home.c.visit_id).where(home.c.quick == 1).subquery("behind")
+
+
+def _visits_at_one_spot(session: Session, member_ids: list[int], period: Period):
+    """Behind the one-spot flag: each member's visits around their busiest spot."""
+    located = _located_visits(session, member_ids, period)
+    spot = [visit.visit_id for visits in located.values() for visit in quality.busiest_spot(visits)]
+    return (
+        select(Visit.recorded_by_id.label("member_id"), Visit.id.label("visit_id"))
+        .where(col(Visit.id).in_(spot))
+        .subquery("behind")
+    )
+
+
+def _ticked_people(session: Session, member_ids: list[int], period: Period):
+    """Behind the three-ones flag: the people ticked without a calculation."""
+    given, ticked = _given_calculation(member_ids, period)
+    return select(given.c.member_id, given.c.person_id).where(ticked).subquery("behind")
+
+
+BEHIND = {
+    FlagKind.contact_rate_near_full: _reached_visits,
+    FlagKind.visits_minutes_apart: _quick_visits,
+    FlagKind.visits_same_place: _visits_at_one_spot,
+    FlagKind.three_ones_without_calculation: _ticked_people,
+}
+
+
+def _behind(session: Session, user: User, behind):
+    """The people of ``behind`` (member_id with a visit_id or a person_id) with their
+    households, those the user sees: for visits, whom each reached (or the household alone)."""
+    if "visit_id" in behind.c:
+        query = (
+            select(behind.c.member_id, Household.id, Household.address, Person.id, Person.name)
+            .join(Visit, col(Visit.id) == behind.c.visit_id)
+            .join(Household, col(Household.id) == Visit.household_id)
+            .outerjoin(VisitPerson, col(VisitPerson.visit_id) == Visit.id)
+            .outerjoin(Person, col(Person.id) == VisitPerson.person_id)
+        )
+    else:
+        query = (
+            select(behind.c.member_id, Household.id, Household.address, Person.id, Person.name)
+            .join(Person, col(Person.id) == behind.c.person_id)
+            .join(Household, col(Household.id) == Person.household_id)
+        )
+    return (
+        query.where(visible_households(session, user))
+        .distinct()
+        .order_by(behind.c.member_id, Household.address, Household.id, Person.name)
+    )
 
 
 def _one(condition):

@@ -2,7 +2,7 @@
 events: each person's three ones, the last contact, the next follow-up."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from app.core import clock
 from app.core.config import get_settings
-from app.core.i18n import N_
+from app.core.i18n import N_, Message
 from app.domain.codes import ChangeStatus, InsuranceStatus, StepKind, VisitSource
 from app.domain.people import born_on_or_before
 from app.domain.validation import Invalid
@@ -48,7 +48,8 @@ from app.models import (
     VisitPerson,
     VisitStep,
 )
-from app.services import audit
+from app.services import audit, calculations
+from app.services.calculations import KeptCalculation
 from app.services.parameters import tiers_on_offer
 
 
@@ -88,10 +89,18 @@ def stored_visit(session: Session, client_uuid: str) -> Visit | None:
 
 
 def record_visit(
-    session: Session, household: Household, form: VisitForm, *, by: User, source: VisitSource
+    session: Session,
+    household: Household,
+    form: VisitForm,
+    *,
+    by: User,
+    source: VisitSource,
+    kept: Mapping[int, KeptCalculation] | None = None,
 ) -> tuple[Visit, bool]:
     """Store a visit with its steps, outcomes and follow-up, all or nothing. A client UUID seen
-    before answers the stored visit and writes nothing (``False``)."""
+    before answers the stored visit and writes nothing (``False``). ``kept`` are comparisons
+    the phone showed offline, by the index of their calculation step: each is saved as the
+    step's calculation."""
     known = repeat_of(session, form.client_uuid, by)
     if known is not None:
         return known, False
@@ -107,6 +116,7 @@ def new_visit(
     rules = rules_for(session, household)
     values = check_visit(form, rules)
     _check_references(session, values.steps)
+    values = replace(values, steps=_with_kept(session, values.steps, kept or {}, by))
     visit = Visit(
         client_uuid=values.client_uuid,
         household_id=household.id,
@@ -172,6 +182,42 @@ def _check_references(session: Session, steps: Iterable[StepValues]) -> None:
                 errors[f"steps.{index}"] = N_("Choose a leaflet from the library.")
     if errors:
         raise Invalid(errors)
+
+
+def _with_kept(
+    session: Session,
+    steps: tuple[StepValues, ...],
+    kept: Mapping[int, KeptCalculation],
+    by: User,
+) -> tuple[StepValues, ...]:
+    """The steps with the kept comparisons saved as their calculations; one the calculator
+    refuses refuses the visit, naming whose it is, and nothing is written."""
+    errors: dict[str, str | Message] = {}
+    steps = list(steps)
+    for index, comparison in kept.items():
+        if steps[index].kind != StepKind.calculation or steps[index].calculation_id is not None:
+            errors[f"steps.{index}"] = ONE_CALCULATION
+            continue
+        person = session.get(Person, steps[index].person_id)
+        try:
+            saved = calculations.add_kept(session, person, comparison, by=by)
+        except Invalid as invalid:
+            for name, problem in invalid.errors.items():
+                problem = problem if isinstance(problem, Message) else Message(problem, {})
+                values = {"name": person.name, "problem": problem}
+                errors[f"steps.{index}.calculation.{name}"] = Message(KEPT_REFUSED, values)
+            continue
+        steps[index] = replace(steps[index], calculation_id=saved.id)
+    if errors:
+        session.rollback()
+        raise Invalid(errors)
+    return tuple(steps)
+
+
+ONE_CALCULATION = N_(
+    "A kept calculation goes on a calculation step of its own, without a saved one."
+)
+KEPT_REFUSED = N_("The calculation for %(name)s could not be saved: %(problem)s")
 
 
 def _suggested(visit: Visit, reasons: list[str], rules: VisitRules) -> date | None:

@@ -125,3 +125,23 @@ def test_a_pasted_note_too_long_is_kept_whole_and_not_sent(page: Page, live_serv
     note.fill(found[:500])
     flag.get_by_role("button", name="标记为已核查").click()
     expect(flag.locator("[data-note]")).to_have_text(found[:500])
+
+
+def test_a_lead_sees_who_is_behind_a_flag_and_goes_to_them(page: Page, live_server, mei_last_month):
+    page.set_viewport_size(SMALL_PHONE)
+    with screenshot_on_failure(page, "quality-flag-people"):
+        sign_in(page, live_server, "lee")
+        page.goto(f"{live_server}/quality")
+        page.locator("#period-earlier").click()
+        flag = page.locator(f"#flag-{mei_last_month}-visits_minutes_apart")
+        people = flag.locator("[data-people]")
+        people.get_by_text("涉及人员（19）").click()
+        expect(people.get_by_role("link")).to_have_count(19)
+        expect(people.locator("dd").first).to_contain_text("瓦窑村")
+        assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+        screenshot(page, "quality-flag-people")
+
+        people.get_by_role("link", name="住户7", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/households/\d+#person-\d+$"))
+        person_id = page.url.rsplit("#person-", 1)[1]
+        expect(page.locator(f"#person-{person_id}")).to_contain_text("住户7")

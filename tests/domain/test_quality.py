@@ -17,6 +17,7 @@ from app.domain.quality import (
     Flag,
     PersonSteps,
     VisitFact,
+    busiest_spot,
     contact_rate_near_full,
     earlier,
     evidence,
@@ -159,6 +160,18 @@ def test_the_most_households_by_one_spot_are_found_among_many_scattered_visits()
     )
     assert every_pair >= MIN_SAME_PLACE_HOUSEHOLDS
     assert visits_same_place(visits) == Flag(FlagKind.visits_same_place, every_pair, 150)
+
+
+def test_the_busiest_spot_is_the_visits_the_one_spot_flag_counts():
+    """Of two clusters the bigger is named, each of its visits (a household visited twice
+    twice), and only home visits with a location."""
+    bigger = [at(1, 0), at(2, 5), at(2, 6), at(3, 10), at(4, 19), at(5, -1)]
+    smaller = [at(n, 500 + n) for n in range(6, 10)]
+    others = [at(1, 0, channel=Channel.phone_call), visit(2)]
+    assert busiest_spot([*smaller, *others, *bigger]) == sorted(
+        bigger, key=lambda visit: visit.latitude
+    )
+    assert busiest_spot(others) == []
 
 
 def test_the_distance_is_in_metres():

@@ -36,6 +36,7 @@ from app.domain.visits import (
     VisitForm,
     is_eligible,
 )
+from app.services.calculations import CalculatorForm, KeptCalculation
 from app.services.households import HouseholdRow, HouseholdView, PersonView
 
 
@@ -273,18 +274,56 @@ def _text(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+Typed = str | int | float | None
+
+
+class KeptCalculationIn(BaseModel):
+    """A comparison the phone kept and showed offline: the calculator page's inputs by their
+    form names, as typed. The server works it out again at the parameters in force and saves
+    that, never figures sent by the phone."""
+
+    birth_date: Typed = None
+    sex: Typed = None
+    category: Typed = None
+    years_contributed: Typed = None
+    current_tier: Typed = None
+    account_balance: Typed = None
+    prior_months: Typed = None
+    prior_avg_index: Typed = None
+    subsidy_group: Typed = "none"
+    land_expropriated: bool = False
+    interest_rate: Typed = None
+    parameters_version: str = Field(
+        max_length=60, description="The parameter version the phone showed the comparison at."
+    )
+
+    def kept(self) -> KeptCalculation:
+        typed = self.model_dump(exclude={"land_expropriated", "parameters_version"})
+        typed = {name: _text(value).strip() for name, value in typed.items()}
+        form = CalculatorForm(
+            **{name: text for name, text in typed.items() if text},  # blank: the page's default
+            land_expropriated=self.land_expropriated,
+        )
+        return KeptCalculation(form, self.parameters_version)
+
+
 class StepIn(BaseModel):
-    """A calculation (``calculation_id`` of one saved for the person) or a leaflet handed over;
-    ``kind`` may be left out when an id says which."""
+    """A calculation (``calculation_id`` of one saved for the person, or ``calculation``: one
+    the phone kept, saved with the visit) or a leaflet handed over; ``kind`` may be left out
+    when an id or a calculation says which."""
 
     person_id: int
     kind: StepKind | None = None
     calculation_id: int | None = None
+    calculation: KeptCalculationIn | None = None
     leaflet_id: int | None = None
     leaflet_medium: LeafletMedium | None = None
 
     def as_form(self) -> StepForm:
-        return StepForm(**{name: _text(value) for name, value in self.model_dump().items()})
+        typed = self.model_dump(exclude={"calculation"})
+        if self.calculation is not None and self.kind is None:
+            typed["kind"] = StepKind.calculation
+        return StepForm(**{name: _text(value) for name, value in typed.items()})
 
 
 class OutcomeIn(BaseModel):
@@ -339,6 +378,11 @@ class VisitIn(BaseModel):
             steps=[step.as_form() for step in self.steps],
             outcomes=[outcome.as_form() for outcome in self.outcomes],
         )
+
+    def kept_calculations(self) -> dict[int, KeptCalculation]:
+        """The comparisons the phone kept, by the index of their step."""
+        steps = enumerate(self.steps)
+        return {index: step.calculation.kept() for index, step in steps if step.calculation}
 
 
 class StepOut(BaseModel):

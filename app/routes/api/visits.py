@@ -49,7 +49,12 @@ def record_visit(
             scope.household_for_visit(session, user, body.household_id, occurred_at)
         )
         visit, created = visits.record_visit(
-            session, household, body.as_form(occurred_at), by=user, source=VisitSource.api
+            session,
+            household,
+            body.as_form(occurred_at),
+            by=user,
+            source=VisitSource.api,
+            kept=body.kept_calculations(),
         )
     except Invalid as invalid:
         return refused(request, invalid, in_visit)
