@@ -104,12 +104,18 @@ def record_visit(
     known = repeat_of(session, form.client_uuid, by)
     if known is not None:
         return known, False
-    visit = new_visit(session, household, form, by=by, source=source)
+    visit = new_visit(session, household, form, by=by, source=source, kept=kept)
     return _committed(session, visit, form.client_uuid, by)
 
 
 def new_visit(
-    session: Session, household: Household, form: VisitForm, *, by: User, source: VisitSource
+    session: Session,
+    household: Household,
+    form: VisitForm,
+    *,
+    by: User,
+    source: VisitSource,
+    kept: Mapping[int, KeptCalculation] | None = None,
 ) -> Visit:
     """The visit checked and added to the session with its steps, outcomes and follow-up,
     not yet committed (Invalid, naming every field that is wrong, adds nothing)."""
