@@ -5,9 +5,10 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from app.core.db import get_engine
+from app.models import Outcome, Visit
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import assign, household, id_number, person
 
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def wang(live_server):
-    """王芳, 45, pays the 200 tier of the resident pension; her household is Mei's. The
-    migrations seed published leaflets."""
+    """瓦窑村3号, Mei's: 王芳, 46, pays the 200 tier of the resident pension; her son 王小军,
+    26, pays nothing yet. The migrations seed published leaflets."""
     with Session(get_engine()) as session:
         home = household(session, "瓦窑村", address="瓦窑村3号")
         assign(session, home, "mei")
@@ -31,66 +32,91 @@ def wang(live_server):
             years_paid="5",
             relation="head",
         )
-        return {"person": made.id, "household": home.id}
+        son = person(
+            session,
+            home,
+            name="王小军",
+            id_number=id_number(born="20000302", order=135),
+            insurance_status="none",
+            relation="child",
+        )
+        return {"person": made.id, "son": son.id, "household": home.id}
 
 
 def no_sideways_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_member_does_the_three_ones_and_the_lead_confirms_the_change(
+class Taps:
+    """Counts what the member does (a tap on a control, a field filled) and the whole
+    documents the phone loads."""
+
+    def __init__(self, page: Page):
+        self.inputs = 0
+        self.documents: list[str] = []
+        page.on("request", self._note)
+
+    def _note(self, request) -> None:
+        if request.resource_type == "document":
+            self.documents.append(request.url)
+
+    def tap(self, locator) -> None:
+        self.inputs += 1
+        locator.click()
+
+
+def work_the_card(taps: Taps, page: Page, person_id: int, code: str, tier: str) -> None:
+    """The three ones and an outcome on one person's card: the calculation opened and saved in
+    place, a leaflet chip, the outcome and tier chips, and 记录结果."""
+    card = page.locator(f"#person-{person_id}")
+    taps.tap(card.locator("[data-open-calculator]"))
+    save = card.locator("form.calc-save button")
+    expect(save).to_be_visible()
+    screenshot(page, f"card-{person_id}-calculator")
+    taps.tap(save)
+    expect(card.locator('[data-saved="calculation"]')).to_be_visible()
+    expect(card.locator('li[data-step="calculation"].done')).to_be_visible()
+    taps.tap(card.locator('form[data-form="leaflet"] input[name="leaflet_id"]').first.locator(".."))
+    expect(card.locator('[data-saved="leaflet"]')).to_be_visible()
+    expect(card.locator('[data-three-ones="3"]')).to_be_visible()
+    outcome = card.locator('form[data-form="outcome"]')
+    taps.tap(outcome.locator(f'label:has(input[name="code"][value="{code}"])'))
+    taps.tap(outcome.locator(f'label:has(input[name="to_tier"][value="{tier}"])'))
+    assert no_sideways_scroll(page)
+    taps.tap(outcome.locator('button[type="submit"]'))
+    expect(card.locator('[data-saved="outcome"]')).to_be_visible()
+    screenshot(page, f"card-{person_id}-saved")
+
+
+def test_a_member_does_the_three_ones_for_two_people_on_one_screen_and_the_lead_confirms(
     page: Page, live_server, wang, browser
 ):
     sign_in(page, live_server, "mei")
     page.locator("li.work-item", has_text="王芳").locator("a.row-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("瓦窑村3号")
-    page.locator('[data-action="record-visit"]').click()
+    taps = Taps(page)
+    screenshot(page, "household-before-visit")
 
-    form = page.locator("form.visit-form")
-    expect(form.locator('input[name="channel"][value="home_visit"]')).to_be_checked()
-    expect(form.locator('input[name="reached"][value="yes"]')).to_be_checked()
-    expect(form.locator("fieldset.if-not-reached")).to_be_hidden()
-    form.locator(f'input[name="person_ids"][value="{wang["person"]}"]').check()
-    form.locator('textarea[name="notes"]').fill("王芳在家，愿意了解提档")
-    assert no_sideways_scroll(page)
-    screenshot(page, "visit-form")
-    form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/visits/\d+$"))
-    visit_url = page.url
+    work_the_card(taps, page, wang["person"], "raise_tier", "500")
+    work_the_card(taps, page, wang["son"], "join_resident", "300")
 
-    section = page.locator(f"#person-{wang['person']}")
-    expect(section.locator('[data-three-ones="1"]')).to_be_visible()
-    section.get_by_role("link", name="算一笔账").click()
-    expect(page).to_have_url(re.compile(r"/calculator\?person_id=\d+&visit_id=\d+"))
-    page.get_by_role("button", name="保存到王芳的记录").click()
-    expect(page).to_have_url(re.compile(rf"{visit_url}#person-{wang['person']}$"))
-    expect(section.locator('li[data-step="calculation"].done')).to_be_visible()
+    her = page.locator(f"#person-{wang['person']}")
+    expect(her.locator('[data-outcome="raise_tier"]')).to_contain_text("200元/年 → 500元/年")
+    expect(her.locator('[data-change="reported"]')).to_have_text("待队长确认")
+    expect(page.locator("[data-visit-started]")).to_contain_text("上门走访")
+    assert taps.inputs <= 14, f"{taps.inputs} inputs"
+    assert taps.documents == [], f"whole pages loaded: {taps.documents}"
+    screenshot(page, "household-after-visit")
 
-    leaflet = section.locator('form[data-form="leaflet"]')
-    leaflet.locator('input[name="leaflet_medium"][value="paper"]').check()
-    leaflet.locator('button[type="submit"]').click()
-    expect(section.locator('li[data-step="leaflet"].done')).to_be_visible()
-    expect(section.locator('[data-three-ones="3"]')).to_be_visible()
-
-    outcome = section.locator('form[data-form="outcome"]')
-    outcome.locator('select[name="code"]').select_option("raise_tier")
-    expect(outcome.locator('select[name="from_value"]')).to_have_value("200")
-    outcome.locator('select[name="to_tier"]').select_option("500")
-    assert no_sideways_scroll(page)
-    screenshot(page, "visit-page")
-    outcome.locator('button[type="submit"]').click()
-    expect(section.locator('[data-outcome="raise_tier"]')).to_contain_text("200元/年 → 500元/年")
-
-    page.goto(f"{live_server}/households/{wang['household']}")
-    mine = page.locator(f"#person-{wang['person']}")
-    expect(mine.locator('[data-three-ones="3"]')).to_be_visible()
-    expect(mine.locator('[data-outcome="raise_tier"]')).to_be_visible()
+    page.reload()
+    for someone in (wang["person"], wang["son"]):
+        expect(page.locator(f"#person-{someone} [data-three-ones='3']")).to_be_visible()
     timeline = page.locator("ol.timeline")
     for kind in ("visit", "calculation", "leaflet", "outcome", "enrolment_change"):
         expect(timeline.locator(f'li[data-kind="{kind}"]').first).to_be_visible()
-    expect(timeline.locator('li[data-kind="visit"]')).to_contain_text("王芳在家，愿意了解提档")
-    assert no_sideways_scroll(page)
-    screenshot(page, "household-after-visit")
+    with Session(get_engine()) as session:
+        assert session.exec(select(func.count()).select_from(Visit)).one() == 1
+        assert session.exec(select(func.count()).select_from(Outcome)).one() == 2
 
     lead = browser.new_context(
         viewport={"width": 390, "height": 844},
@@ -154,25 +180,19 @@ def test_only_the_people_the_three_ones_are_due_for_get_forms(page: Page, live_s
     assert no_sideways_scroll(page)
     screenshot(page, "household-reasons")
 
-    page.locator('[data-action="record-visit"]').click()
-    form = page.locator("form.visit-form")
-    for name in ("李华", "李父"):
-        form.locator(f'input[name="person_ids"][value="{family[name]}"]').check()
-    form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/visits/\d+$"))
-
     father = page.locator(f"#person-{family['李父']}")
-    expect(father).to_contain_text("三个一不适用：已领取待遇")
     expect(father.locator('form[data-form="outcome"]')).to_be_hidden()
-    screenshot(page, "visit-reason-folded")
+    father.locator("details.not-due > summary").click()
+    expect(father.locator('form[data-form="outcome"]')).to_be_hidden()
+    screenshot(page, "household-reason-opened")
     father.get_by_text("仍要记录三个一").click()
     expect(father.locator('form[data-form="outcome"]')).to_be_visible()
-    screenshot(page, "visit-reason-opened")
 
     her = page.locator(f"#person-{family['李华']}")
     outcome = her.locator('form[data-form="outcome"]')
-    outcome.locator('select[name="code"]').select_option("raise_tier")
-    outcome.locator('select[name="to_tier"]').select_option("500")
+    outcome.locator('label:has(input[name="code"][value="raise_tier"])').click()
+    expect(outcome.locator('select[name="from_value"]')).to_have_value("200")
+    outcome.locator('label:has(input[name="to_tier"][value="500"])').click()
     outcome.locator('button[type="submit"]').click()
     expect(her.locator('[data-outcome="raise_tier"]')).to_contain_text("200元/年 → 500元/年")
     expect(her.locator('[data-change="reported"]')).to_have_text("待队长确认")
@@ -184,3 +204,21 @@ def test_only_the_people_the_three_ones_are_due_for_get_forms(page: Page, live_s
     row = page.locator("li.work-item", has_text="瓦窑村5号")
     expect(row).to_contain_text("回访")
     screenshot(page, "worklist-follow-up")
+
+
+def test_a_refused_outcome_says_why_beside_it_in_view_and_focused(page: Page, live_server, wang):
+    sign_in(page, live_server, "mei")
+    page.goto(f"{live_server}/households/{wang['household']}")
+    taps = Taps(page)
+    son = page.locator(f"#person-{wang['son']}")
+    outcome = son.locator('form[data-form="outcome"]')
+    outcome.locator('label:has(input[name="code"][value="undecided"])').click()
+    outcome.locator('input[name="follow_up_other"]').fill("")
+    outcome.locator('button[type="submit"]').click()
+    message = son.locator('p.field-error[role="alert"]')
+    expect(message).to_have_text("王小军：尚未决定：请设置回访日期。")
+    expect(message).to_be_focused()
+    expect(message).to_be_in_viewport()
+    expect(outcome.locator('input[name="code"][value="undecided"]')).to_be_checked()
+    assert taps.documents == [], "answered in place, not a reload to the top"
+    screenshot(page, "refused-outcome-in-view")
