@@ -87,6 +87,12 @@ def long_date(value: date, locale: str) -> str:
     return format_date(value, "long", locale=supported(locale))
 
 
+@lru_cache(maxsize=4096)
+def month_day(value: date, locale: str) -> str:
+    """A date within a few months of today, short for a worklist row (12月14日, Dec 14)."""
+    return format_skeleton("MMMd", value, locale=supported(locale))
+
+
 def period_name(first: date, whole_year: bool, locale: str) -> str:
     """A calendar month (2026年11月, November 2026) or a whole year (2026年, 2026)."""
     return format_skeleton("y" if whole_year else "yMMMM", first, locale=supported(locale))
