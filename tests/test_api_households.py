@@ -1,9 +1,15 @@
 """The registry through the API: the same scoping, checks and masking as the pages."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlmodel import select
+
+from app.core import clock
 from app.domain.codes import RegionLevel
-from tests.factories import assign, household, id_number, person, region, region_named
+from app.domain.visits import OutcomeForm
+from app.models import Person
+from tests.factories import assign, household, id_number, person, region, region_named, visit
 
 NUMBER = id_number("530402", "19800101", 123)
 
@@ -150,3 +156,17 @@ def test_each_person_shows_the_three_ones_and_whether_they_apply(client, api_tok
         ("王老汉", nothing_yet, False),
     ]
     assert (answer["three_ones_done"], answer["three_ones_total"]) == (0, 3)
+
+
+def test_each_person_shows_their_own_follow_up(client, api_token, db, home):
+    assign(db, home, "mei")
+    father = db.exec(select(Person).where(Person.household_id == home.id)).one()
+    son = person(db, home, name="王小海", id_number=id_number(born="20000101", order=127))
+    refused = OutcomeForm(person_id=str(son.id), code="refused", reason="再说")
+    visit(db, home, [father, son], outcomes=[refused])
+    answer = client.get(f"/api/v1/households/{home.id}", headers=api_token("lee")).json()
+    half_a_year = (clock.today() + timedelta(days=180)).isoformat()
+    assert [(p["name"], p["follow_up_on"]) for p in answer["people"]] == [
+        ("王大海", None),  # spoken to, no outcome
+        ("王小海", half_a_year),
+    ]

@@ -400,6 +400,34 @@ def test_the_next_follow_up_is_on_each_persons_card_and_in_the_worklist(
     assert f"{shown}回访" in row
 
 
+@pytest.fixture
+def son(db, home):
+    return person(db, home, name="王强", id_number=id_number(born="20000101", order=127))
+
+
+def test_each_card_shows_the_persons_own_follow_up_and_the_household_its_next_one(
+    as_user, db, home, wang, son
+):
+    stored = recorded_visit(db, home, [wang, son])
+    mei = as_user("mei")
+    today = clock.today()
+    asked = today + timedelta(days=20)
+    outcomes = f"/visits/{stored.id}/outcomes"
+    post(mei, outcomes, person_id=str(wang.id), code="undecided", follow_up_on=asked.isoformat())
+    post(mei, outcomes, person_id=str(son.id), code="join_resident", to_tier="500")
+    household_next = today + timedelta(days=14)  # the soonest either outcome calls for
+    for path in (f"/visits/{stored.id}", f"/households/{home.id}"):
+        page = mei.get(path).text
+        assert f'data-person-follow-up="{asked.isoformat()}"' in card(page, wang)
+        usual = today + timedelta(days=30)  # joining: check the payment went through
+        assert f'data-person-follow-up="{usual.isoformat()}"' in card(page, son)
+        assert f"{long_date(usual, 'zh_CN')}回访" in card(page, son)
+        assert f'data-person-follow-up="{household_next.isoformat()}"' not in page
+    household = mei.get(f"/households/{home.id}").text
+    facts = household.split('id="next-follow-up">')[1].split("</dd>")[0]
+    assert facts == long_date(household_next, "zh_CN")
+
+
 def test_three_ones_complete_reads_3_of_3(as_user, db, home, wang):
     from app.domain.visits import StepForm
 

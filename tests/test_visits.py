@@ -97,6 +97,39 @@ def test_a_later_visit_without_a_follow_up_clears_the_earlier_date(db, home):
     assert facts.follow_up_on is None and facts.last_contact == clock.today()
 
 
+def own_follow_ups(db, *people) -> list:
+    latest = visits.latest_outcomes(db, [p.id for p in people])
+    return [latest[p.id].follow_up_on for p in people]
+
+
+def test_each_outcome_keeps_its_persons_own_follow_up_the_usual_interval_for_its_code(db, home):
+    wang = factories.person(db, home, name="王芳")
+    li = factories.person(db, home, name="李强", id_number=factories.id_number(order=125))
+    zhao = factories.person(db, home, name="赵敏", id_number=factories.id_number(order=127))
+    outcomes = [
+        OutcomeForm(person_id=str(wang.id), code="refused", reason="再说"),
+        OutcomeForm(person_id=str(li.id), code="raise_tier", from_value="200", to_value="500"),
+        OutcomeForm(person_id=str(zhao.id), code="insured_elsewhere"),
+    ]
+    factories.visit(db, home, [wang, li, zhao], outcomes=outcomes)
+    today = clock.today()
+    assert own_follow_ups(db, wang, li, zhao) == [
+        today + timedelta(days=180),
+        today + timedelta(days=30),
+        None,  # insured elsewhere: nobody goes back
+    ]
+    household = visits.contact_facts(db, [home.id])[home.id]
+    assert household.follow_up_on == today + timedelta(days=30), "still the soonest of them"
+
+
+def test_a_date_typed_with_the_outcome_is_the_persons_own_follow_up(db, home):
+    wang = factories.person(db, home, name="王芳")
+    typed = clock.today() + timedelta(days=5)
+    undecided = OutcomeForm(person_id=str(wang.id), code="undecided")
+    factories.visit(db, home, [wang], outcomes=[undecided], follow_up_on=typed.isoformat())
+    assert own_follow_ups(db, wang) == [typed]
+
+
 def test_a_member_records_offline_visits_for_a_household_that_was_theirs_then(db):
     home = factories.household(db)
     mei = factories.user_named(db, "mei")

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from app.core import clock
-from app.domain.visits import EligibilityFacts, StepForm, is_eligible
+from app.domain.visits import EligibilityFacts, OutcomeForm, StepForm, is_eligible
 from app.models import Assignment, AuditEvent, Household, Person, TeamMembership
 from app.services import visits, worklists
 from tests import factories
@@ -25,7 +25,7 @@ from tests.factories import (
     user_id,
     user_named,
 )
-from tests.query_plans import query_plans
+from tests.query_plans import query_plans, statements
 
 
 @pytest.fixture
@@ -628,6 +628,58 @@ def test_the_worklist_page_shows_progress_follow_ups_and_last_contact(
     assert 'class="tag off"' in due, "an overdue follow-up is shown as a warning"
     later = page.split("瓦窑村3号")[1].split("</li>")[0]
     assert "1/3" in later and "tag off" not in later
+
+
+def spoke_to_family(db, n: int):
+    """瓦窑村{n}号 on Mei's list: its three people each gave an outcome three days ago: 张三
+    refused (a follow-up in half a year), 李四 joined (in a month), 吴五 is insured elsewhere
+    (none)."""
+    home = household(db, "瓦窑村", address=f"瓦窑村{n}号")
+    assign(db, home, "mei")
+    names = ("张三", "李四", "吴五")
+    people = {
+        name: person(db, home, name=name, id_number=id_number(order=100 + 10 * n + i))
+        for i, name in enumerate(names)
+    }
+    outcomes = [
+        OutcomeForm(person_id=str(people["张三"].id), code="refused", reason="再说"),
+        OutcomeForm(person_id=str(people["李四"].id), code="join_resident", to_value="500"),
+        OutcomeForm(person_id=str(people["吴五"].id), code="insured_elsewhere"),
+    ]
+    visited(db, home, list(people.values()), 3, outcomes=outcomes)
+    return home, people
+
+
+def people_line(page: str, address: str) -> str:
+    row = page.split(address, 1)[1].split("</li>")[0]
+    return row.split("data-people-follow-ups>")[1].split("</span>")[0]
+
+
+def test_each_row_names_its_people_with_their_own_follow_ups_soonest_first(as_user, db):
+    home, people = spoke_to_family(db, 8)
+    today = clock.today()
+    undecided = OutcomeForm(person_id=str(people["张三"].id), code="undecided")
+    asked = today + timedelta(days=5)
+    visited(db, home, [people["张三"]], 0, outcomes=[undecided], follow_up_on=asked.isoformat())
+    joined = today + timedelta(days=27)  # a month after the first visit
+    expected = f"回访：张三 {asked.month}月{asked.day}日、李四 {joined.month}月{joined.day}日"
+    client = as_user("mei")
+    assert people_line(client.get("/worklist").text, "瓦窑村8号") == expected
+    kept = client.get("/worklist", headers={"X-Offline-Copy": "1"}).text
+    assert people_line(kept, "瓦窑村8号") == expected
+
+
+def test_the_people_follow_ups_of_a_screen_are_read_in_one_statement(as_user, db):
+    spoke_to_family(db, 8)
+    client = as_user("mei")
+    with statements(db.get_bind()) as one:
+        client.get("/worklist")
+    for n in range(3):
+        spoke_to_family(db, 20 + n)
+    with statements(db.get_bind()) as four:
+        page = client.get("/worklist").text
+    assert page.count("data-people-follow-ups") == 4
+    assert len(four) == len(one)
 
 
 # --- who the three ones apply to: one rule, two forms ---------------------------------------------

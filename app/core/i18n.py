@@ -87,8 +87,9 @@ def long_date(value: date, locale: str) -> str:
     return format_date(value, "long", locale=supported(locale))
 
 
+@lru_cache(maxsize=4096)
 def month_day(value: date, locale: str) -> str:
-    """A day of this year in words (12月7日, Dec 7)."""
+    """A date within a few months of today, short for a worklist row (12月14日, Dec 14)."""
     return format_skeleton("MMMd", value, locale=supported(locale))
 
 

@@ -69,6 +69,7 @@ def render(
         "money": partial(i18n.money, locale=locale),
         "number": partial(i18n.number, locale=locale),
         "long_date": partial(i18n.long_date, locale=locale),
+        "month_day": partial(i18n.month_day, locale=locale),
         "short_datetime": partial(i18n.short_datetime, locale=locale),
         "static_url": static_url,
         "labels": labels,

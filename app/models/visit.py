@@ -84,6 +84,9 @@ class Outcome(SQLModel, table=True):
     from_value: int | None = None
     to_value: int | None = None
     reason: str = Field(default="", max_length=200)
+    # The person's own follow-up: the date typed with the outcome, else its code's usual
+    # interval (None: no follow-up, or an outcome older than the column that could not tell).
+    follow_up_on: date | None = None
     recorded_by_id: int = Field(foreign_key="user_account.id")
     recorded_at: datetime
 

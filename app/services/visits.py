@@ -143,7 +143,7 @@ def new_visit(
     for step in values.steps:
         _add_step(session, visit, step, None, by)
     for outcome in values.outcomes:
-        _add_outcome(session, visit, outcome, None, by)
+        _add_outcome(session, visit, outcome, None, by, values.follow_up_on, rules)
     reasons = [o.code for o in values.outcomes] + [values.not_reached_reason or ""]
     due = values.follow_up_on or _suggested(visit, reasons, rules)
     _add_follow_up(session, visit, due, by)
@@ -249,7 +249,17 @@ def _add_step(session, visit: Visit, step: StepValues, client_uuid: str | None, 
     return row
 
 
-def _add_outcome(session, visit: Visit, outcome: OutcomeValues, client_uuid: str | None, by: User):
+def _add_outcome(
+    session,
+    visit: Visit,
+    outcome: OutcomeValues,
+    client_uuid: str | None,
+    by: User,
+    typed_follow_up: date | None,
+    rules: VisitRules,
+):
+    """The outcome with its person's own follow-up: the date typed with it, else the usual
+    interval for its code."""
     row = Outcome(
         client_uuid=client_uuid,
         visit_id=visit.id,
@@ -258,6 +268,7 @@ def _add_outcome(session, visit: Visit, outcome: OutcomeValues, client_uuid: str
         from_value=outcome.from_value,
         to_value=outcome.to_value,
         reason=outcome.reason,
+        follow_up_on=typed_follow_up or _suggested(visit, [outcome.code], rules),
         recorded_by_id=by.id,
         recorded_at=clock.now(),
     )
@@ -306,7 +317,8 @@ def add_steps(session: Session, visit: Visit, form: VisitForm, *, by: User) -> N
     for index, step in enumerate(values.steps):
         _add_step(session, visit, step, _part(values.client_uuid, index), by)
     for index, outcome in enumerate(values.outcomes):
-        _add_outcome(session, visit, outcome, _part(values.client_uuid, index), by)
+        part = _part(values.client_uuid, index)
+        _add_outcome(session, visit, outcome, part, by, values.follow_up_on, rules)
     if values.outcomes:
         reasons = [o.code for o in _outcomes_of(session, visit)]
         _add_follow_up(session, visit, values.follow_up_on or _suggested(visit, reasons, rules), by)

@@ -3,7 +3,7 @@ visits: contact facts (last contact, follow-up date) and the three ones of eligi
 
 import hashlib
 import operator
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, reduce
@@ -66,6 +66,8 @@ class WorklistEntry:
     facts: HouseholdFacts
     three_ones_done: int = 0  # steps done, summed over the eligible people
     overdue: bool = False
+    # Eligible people with their own follow-up (set with their latest outcome), soonest first.
+    people_follow_ups: list[tuple[str, date]] = field(default_factory=list)
 
     @property
     def three_ones_total(self) -> int:
@@ -288,6 +290,7 @@ def screen(session: Session, member: User, today: date, q: str, page: int) -> Wo
     in full. ``page`` 0 is the whole list on one screen, as the phone keeps it for offline."""
     if page == 0:
         entries = worklist(session, member, today, q)
+        _add_people_follow_ups(session, entries, today)
         sections = by_section(entries)
         return WorklistPage(sections, {where: len(rows) for where, rows in sections.items()}, 1, 1)
     placed = _placed_households(session, member, today, q)
@@ -297,11 +300,42 @@ def screen(session: Session, member: User, today: date, q: str, page: int) -> Wo
     shown = placed[start : start + ROWS_PER_SCREEN]
     ids = [facts.household_id for facts, _where in shown]
     entries = worklist(session, member, today, q, ids) if ids else []
+    _add_people_follow_ups(session, entries, today)
     before = placed[start - 1][1] if start else None
     continued = before if shown and shown[0][1] == before else None
     left = max(0, len(placed) - start - ROWS_PER_SCREEN)
     counted = {where: counts[where] for where in Section}
     return WorklistPage(by_section(entries), counted, page, pages, left, continued)
+
+
+def _add_people_follow_ups(session: Session, entries: list[WorklistEntry], today: date) -> None:
+    """Each entry's people with their own follow-ups, read for all the entries at once."""
+    found: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for batch in batches([entry.household.id for entry in entries], 500):
+        rows = session.exec(_people_follow_ups_query(today), params={"ids": batch})
+        for household_id, name, follow_up_on in rows:
+            found[household_id].append((name, follow_up_on))
+    for entry in entries:
+        entry.people_follow_ups = found.get(entry.household.id, [])
+
+
+@lru_cache(maxsize=8)
+def _people_follow_ups_query(today: date):
+    """The eligible people of the households ``ids`` whose latest outcome set them a
+    follow-up, with its date, by household and soonest first."""
+    ranked = (
+        select(Person.household_id, Person.name, Outcome.follow_up_on, _newest_first())
+        .join(Visit, col(Visit.id) == Outcome.visit_id)
+        .join(Person, col(Person.id) == Outcome.person_id)
+        .where(col(Person.household_id).in_(bindparam("ids", expanding=True)))
+        .where(eligible_condition(today))
+        .subquery()
+    )
+    return (
+        select(ranked.c.household_id, ranked.c.name, ranked.c.follow_up_on)
+        .where(ranked.c.rank == 1, ranked.c.follow_up_on.is_not(None))
+        .order_by(ranked.c.household_id, ranked.c.follow_up_on, ranked.c.name)
+    )
 
 
 def etag(entries: list[WorklistEntry]) -> str:
@@ -447,15 +481,23 @@ def _count_people(session: Session, loads: dict[int, MemberLoad], assigned, toda
         load.plan_lists = {plan_list: row._mapping[plan_list] for plan_list in PlanList}
 
 
-def _latest_outcomes(assigned):
-    """People per member and latest outcome code (the latest recorded on their latest visit,
-    as services.visits.latest_outcomes reads it)."""
-    newest_first = func.row_number().over(
-        partition_by=Outcome.person_id,
-        order_by=(col(Visit.occurred_at).desc(), col(Outcome.id).desc()),
+def _newest_first():
+    """Each person's outcomes numbered as ``rank`` from their latest (1: the latest recorded on
+    their latest visit, as services.visits.latest_outcomes reads it); Visit joined."""
+    return (
+        func.row_number()
+        .over(
+            partition_by=Outcome.person_id,
+            order_by=(col(Visit.occurred_at).desc(), col(Outcome.id).desc()),
+        )
+        .label("rank")
     )
+
+
+def _latest_outcomes(assigned):
+    """People per member and latest outcome code."""
     ranked = (
-        select(Household.assignee_id, Outcome.code, newest_first.label("rank"))
+        select(Household.assignee_id, Outcome.code, _newest_first())
         .join(Visit, col(Visit.id) == Outcome.visit_id)
         .join(Person, col(Person.id) == Outcome.person_id)
         .join(Household, col(Household.id) == Person.household_id)

@@ -1,8 +1,6 @@
 """A member records a home visit on her phone and does the three ones with 王芳 — the visit, a
 calculation, a leaflet — and records her decision to raise her tier; the lead confirms it."""
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, func, select

@@ -123,11 +123,15 @@ def add_person(
 
 
 def household_out(session: Session, household: Household) -> HouseholdOut:
-    """The household with its people and how far each is with the three ones."""
+    """The household with its people, how far each is with the three ones and when to follow
+    each up."""
     today = clock.today()
     view = households.household_view(session, household, today)
-    progress = visits.people_progress(session, [p.person.id for p in view.people])
-    return HouseholdOut.of(view, progress, today)
+    ids = [p.person.id for p in view.people]
+    progress = visits.people_progress(session, ids)
+    outcomes = visits.latest_outcomes(session, ids)
+    follow_ups = {person: outcome.follow_up_on for person, outcome in outcomes.items()}
+    return HouseholdOut.of(view, progress, today, follow_ups)
 
 
 def field_errors(request: Request, invalid: Invalid) -> JSONResponse:

@@ -162,10 +162,17 @@ class PersonOut(BaseModel):
     plan_lists: list[str]
     three_ones: ThreeOnesOut
     three_ones_apply: bool
+    follow_up_on: date | None = Field(
+        None,
+        description="Their own follow-up: the date set with (or suggested for) their latest "
+        "outcome; null when it needs none or they have no outcome yet.",
+    )
     version: int
 
     @classmethod
-    def of(cls, view: PersonView, progress: Progress, today: date) -> "PersonOut":
+    def of(
+        cls, view: PersonView, progress: Progress, today: date, follow_up_on: date | None
+    ) -> "PersonOut":
         person = view.person
         facts = EligibilityFacts(**attributes(person, EligibilityFacts.__dataclass_fields__))
         return cls(
@@ -177,6 +184,7 @@ class PersonOut(BaseModel):
             plan_lists=view.plan_lists,
             three_ones=ThreeOnesOut(**attributes(progress, ThreeOnesOut.model_fields)),
             three_ones_apply=is_eligible(facts, today),
+            follow_up_on=follow_up_on,
         )
 
 
@@ -192,12 +200,20 @@ class HouseholdOut(HouseholdSummary):
 
     @classmethod
     def of(  # type: ignore[override]
-        cls, view: HouseholdView, progress: Mapping[int, Progress], today: date
+        cls,
+        view: HouseholdView,
+        progress: Mapping[int, Progress],
+        today: date,
+        follow_ups: Mapping[int, date | None],
     ) -> "HouseholdOut":
+        """``follow_ups``: each person's own follow-up, by person."""
         household = view.household
         computed = {"village", "people", "stale", "people_count", "head_name", "phone_masked"}
         people = [
-            PersonOut.of(p, progress.get(p.person.id, Progress()), today) for p in view.people
+            PersonOut.of(
+                p, progress.get(p.person.id, Progress()), today, follow_ups.get(p.person.id)
+            )
+            for p in view.people
         ]
         counted = [progress.get(p.id, Progress()) for p in people if p.three_ones_apply]
         return cls(
