@@ -424,8 +424,8 @@ def test_each_card_shows_the_persons_own_follow_up_and_the_household_its_next_on
         assert f"{long_date(usual, 'zh_CN')}回访" in card(page, son)
         assert f'data-person-follow-up="{household_next.isoformat()}"' not in page
     household = mei.get(f"/households/{home.id}").text
-    facts = household.split('id="next-follow-up">')[1].split("</dd>")[0]
-    assert facts == long_date(household_next, "zh_CN")
+    bar = household.split('id="visit-bar"')[1].split("</section>")[0]
+    assert f'data-follow-up="{household_next.isoformat()}">{long_date(household_next, "zh_CN")}<' in bar
 
 
 def test_three_ones_complete_reads_3_of_3(as_user, db, home, wang):
