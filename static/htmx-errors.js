@@ -58,9 +58,17 @@
     alert.scrollIntoView({ block: "nearest" });
   }
 
+  // A step on a person's card that cannot go is kept on the phone by offline.js (待发送), not
+  // a failure to report.
+  const keptOnPhone = (event) =>
+    Boolean(document.getElementById("sync-status") && event.detail.elt?.closest?.("[data-card-step]")) &&
+    event.detail.requestConfig?.verb === "post";
+
   document.addEventListener("htmx:responseError", (event) => show(event, answerMessage(event.detail.xhr)));
-  document.addEventListener("htmx:sendError", (event) => show(event, navigator.onLine ? say.unreachable : say.offline));
-  document.addEventListener("htmx:timeout", (event) => show(event, say.timeout));
+  document.addEventListener("htmx:sendError", (event) => {
+    if (!keptOnPhone(event)) show(event, navigator.onLine ? say.unreachable : say.offline);
+  });
+  document.addEventListener("htmx:timeout", (event) => keptOnPhone(event) || show(event, say.timeout));
   // Cleared by a request that got through, from the same control or into the same target (or
   // one that replaced it).
   document.addEventListener("htmx:afterRequest", (event) => {

@@ -5,6 +5,9 @@
 // anyone else's wait for them to sign in. Nothing is dropped unless the member deletes it.
 // A visit that reached people is held while its "rest of the visit" (calculation, leaflet and
 // outcome per person) is open, so that it is sent once, with all its parts.
+// A step on a person's card (the household page) taken without signal waits too, as the form
+// it would have sent: it goes to the same address later, in the order taken, and the server
+// stores it once however often it arrives (待发送 on the card and in the worklist meanwhile).
 (() => {
   "use strict";
   const bar = document.getElementById("sync-status");
@@ -25,11 +28,14 @@
   let opened;
   function database() {
     opened = opened || new Promise((resolve, reject) => {
-      const request = indexedDB.open("vanguard-offline", 1);
+      const request = indexedDB.open("vanguard-offline", 2);
       request.onupgradeneeded = () => {
-        request.result.createObjectStore("visits", { keyPath: "client_uuid" });
-        request.result.createObjectStore("tokens", { keyPath: "username" });
-        request.result.createObjectStore("notices", { keyPath: "id", autoIncrement: true });
+        const db = request.result;
+        const add = (name, options) => db.objectStoreNames.contains(name) || db.createObjectStore(name, options);
+        add("visits", { keyPath: "client_uuid" });
+        add("tokens", { keyPath: "username" });
+        add("notices", { keyPath: "id", autoIncrement: true });
+        add("steps", { keyPath: "client_uuid" }); // person-card steps taken without signal
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -157,6 +163,7 @@
           await put("visits", { ...record, refused: await refusal(response) });
         } // 401 again or a server error: it stays for the next round
       }
+      await sendSteps(retryRefused);
     } catch {
       // No network after all: whatever was not sent stays queued.
     } finally {
@@ -199,6 +206,189 @@
   const notice = (record, message, changes) =>
     put("notices", { username: me, label: record.label, message, changes, at: new Date().toISOString() });
 
+
+  // --- person cards: steps kept on the phone ---------------------------------------------------
+
+  const stepsWaiting = async () => (await mine("steps")).sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+
+  // What the step recorded, in the card's words: its name and the chips chosen.
+  function stepSummary(form) {
+    const chosen = Array.from(form.querySelectorAll('input[type="radio"]:checked'))
+      .filter((input) => !["leaflet_medium", "follow_up_on"].includes(input.name))
+      .map((input) => input.closest("label")?.textContent.trim())
+      .filter(Boolean);
+    return [form.dataset.stepLabel, ...chosen].join(" ");
+  }
+
+  async function keepStep(form, url, fields) {
+    const card = form.closest(".person-card");
+    const body = new URLSearchParams(fields);
+    body.delete("csrf_token");
+    if (!body.get("occurred_at")) body.set("occurred_at", typedNow());
+    if (!body.get("client_uuid")) body.set("client_uuid", newUuid());
+    await put("steps", {
+      client_uuid: body.get("client_uuid"),
+      username: me,
+      household_id: Number(card.dataset.householdId),
+      person_id: Number(card.dataset.personId),
+      visit_uuid: body.get("visit_uuid") || "",
+      label: card.querySelector("h3")?.textContent || "",
+      summary: stepSummary(form),
+      url,
+      body: body.toString(),
+      queued_at: new Date().toISOString(),
+    });
+    askToPersist();
+    // The next step of this card is a new one: the form's UUID named this one.
+    if (form.elements.client_uuid) form.elements.client_uuid.value = newUuid();
+    form.closest(".calculator-in-card")?.replaceChildren(); // kept: the card's line says so
+    await showKept();
+    render();
+  }
+
+  function postStep(step) {
+    const body = new URLSearchParams(step.body);
+    body.set("csrf_token", csrfToken());
+    return timedFetch(step.url, {
+      method: "POST",
+      headers: { "HX-Request": "true", "X-CSRF-Token": csrfToken() },
+      body,
+      redirect: "manual",
+    });
+  }
+
+  // The card the server answered replaces the one on screen, if this household is open.
+  function replaceCard(step, html) {
+    const shown = document.getElementById("person-" + step.person_id);
+    if (!shown || !window.htmx) return;
+    const holder = document.createElement("template");
+    holder.innerHTML = html;
+    const card = holder.content.getElementById("person-" + step.person_id);
+    const bar = holder.content.getElementById("visit-bar");
+    if (card) {
+      shown.replaceWith(card);
+      htmx.process(card);
+    }
+    if (bar && document.getElementById("visit-bar")) {
+      bar.removeAttribute("hx-swap-oob");
+      document.getElementById("visit-bar").replaceWith(bar);
+    }
+  }
+
+  async function sendSteps(retryRefused) {
+    for (const step of await stepsWaiting()) {
+      if (step.refused && !retryRefused) continue;
+      const response = await postStep(step);
+      if (response.ok) {
+        await remove("steps", step.client_uuid);
+        localStorage.setItem(lastSyncKey, new Date().toISOString());
+        replaceCard(step, await response.text());
+      } else if (response.status >= 400 && response.status < 500) {
+        const answer = document.createElement("template");
+        answer.innerHTML = await response.text();
+        const said = answer.content.querySelector(".field-error")?.textContent.trim();
+        await put("steps", { ...step, refused: said || String(response.status) });
+      } else {
+        break; // signed out (a redirect) or a server error: it waits for the next round
+      }
+    }
+    await showKept();
+  }
+
+  // On the household page: each card says what waits for it; the visit bar continues the visit
+  // those steps started. In the worklist: the households with anything waiting.
+  async function showKept() {
+    const steps = await stepsWaiting();
+    const visits = await mine("visits");
+    for (const row of document.querySelectorAll("li.work-item[data-household-id]")) {
+      const id = Number(row.dataset.householdId);
+      const waiting = steps.some((s) => s.household_id === id) || visits.some((v) => v.visit.household_id === id);
+      let tag = row.querySelector("[data-household-waiting]");
+      if (waiting && !tag) {
+        tag = document.createElement("span");
+        tag.className = "tag off";
+        tag.dataset.householdWaiting = "";
+        tag.textContent = text.householdQueued;
+        row.querySelector(".row, a")?.append(" ", tag);
+      } else if (!waiting && tag) tag.remove();
+    }
+    for (const card of document.querySelectorAll(".person-card[data-person-id]")) {
+      const mineHere = steps.filter((s) => s.person_id === Number(card.dataset.personId));
+      let line = card.querySelector("[data-card-waiting]");
+      if (!mineHere.length) {
+        line?.remove();
+        continue;
+      }
+      if (!line) {
+        line = document.createElement("p");
+        line.className = "queued";
+        line.dataset.cardWaiting = "";
+        card.querySelector(".row").after(line);
+      }
+      const said = mineHere.map((s) => s.summary + (s.refused ? ` (${text.refused} ${s.refused})` : ""));
+      line.textContent = fill(text.queued, { steps: said.join(" · ") });
+    }
+    const started = steps.find((s) => s.visit_uuid && s.household_id === Number(document.querySelector(".person-card")?.dataset.householdId));
+    const bar = document.getElementById("visit-bar");
+    if (started && bar?.querySelector('input[name="visit_uuid"]')) {
+      bar.querySelector('input[name="visit_uuid"]').value = started.visit_uuid;
+    }
+  }
+
+  // Without signal a card's request is kept instead of sent (or, online, when it cannot go).
+  function isCardStep(elt) {
+    return Boolean(elt?.closest?.("[data-card-step]") && elt.closest(".person-card"));
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const { elt, requestConfig } = event.detail;
+    if (navigator.onLine) return;
+    if (isCardStep(elt) && requestConfig.verb === "post") {
+      event.preventDefault();
+      keepStep(elt.closest("[data-card-step]"), requestConfig.path, requestConfig.formData);
+    } else if (elt.matches?.("[data-open-calculator]")) {
+      event.preventDefault();
+      openKeptCalculator(elt);
+    }
+  });
+  for (const failed of ["htmx:sendError", "htmx:timeout"]) {
+    document.addEventListener(failed, (event) => {
+      const { elt, requestConfig } = event.detail;
+      if (isCardStep(elt) && requestConfig.verb === "post") {
+        keepStep(elt.closest("[data-card-step]"), requestConfig.path, requestConfig.formData);
+      }
+    });
+  }
+
+  // The calculation kept on the phone for this person, as downloaded (dated, no inputs to
+  // change): saving it keeps the step, and the server works it out again from its inputs.
+  async function openKeptCalculator(link) {
+    const card = link.closest(".person-card");
+    const place = card.querySelector(".calculator-in-card");
+    const kept = await caches.open("pages")
+      .then((pages) => pages.match("/calculator?person_id=" + card.dataset.personId, { ignoreVary: true }))
+      .catch(() => null);
+    const page = document.createElement("template");
+    page.innerHTML = kept ? await kept.text() : "";
+    const results = page.content.getElementById("calculator-results");
+    const save = results?.querySelector("form.calc-save");
+    if (!save) {
+      const said = document.createElement("p");
+      said.className = "request-error";
+      said.setAttribute("role", "alert");
+      said.textContent = text.noKeptCalculation;
+      return place.replaceChildren(said);
+    }
+    const dated = page.content.querySelector("[data-as-downloaded]");
+    const note = document.createElement("p");
+    note.className = "alert note";
+    note.textContent = dated ? dated.textContent.trim() : "";
+    save.dataset.cardStep = "calculation";
+    save.dataset.stepLabel = card.querySelector('[data-step="calculation"] > span')?.textContent.trim() || "";
+    save.dataset.keptCalculation = "";
+    place.replaceChildren(note, ...results.childNodes);
+  }
+
   // --- the status bar on every page ----------------------------------------------------------
 
   function item(label, message, details, action, onClick) {
@@ -226,12 +416,14 @@
 
   // The server never took a refused record: deleted here, it is gone for good.
   async function discard(record) {
-    if (confirm(fill(text.discardConfirm, { label: record.label }))) await remove("visits", record.client_uuid);
+    if (!confirm(fill(text.discardConfirm, { label: record.label }))) return;
+    await remove(record.url ? "steps" : "visits", record.client_uuid);
+    await showKept();
   }
 
   async function render() {
     const records = await all("visits");
-    const own = records.filter((r) => r.username === me);
+    const own = [...records.filter((r) => r.username === me), ...(await mine("steps"))];
     const notices = await mine("notices");
     const last = localStorage.getItem(lastSyncKey);
     const parts = [own.length ? fill(text.waiting, { count: own.length }) : last ? text.allSent : ""];
@@ -446,6 +638,9 @@
       submitVisit(form);
     } else if (form.matches("form[data-rest-person]")) {
       event.preventDefault(); // Enter in a field: "Save" sends the rest
+    } else if (form.matches("form[data-kept-calculation]")) {
+      event.preventDefault();
+      keepStep(form, "/calculator/save", keptCalculationFields(form));
     } else if (form.matches("form[data-logout]")) {
       event.preventDefault();
       confirmSignOut(form);
@@ -471,8 +666,19 @@
   // already used: each showing of the form names a new visit.
   if (visitForm) visitForm.elements.client_uuid.value = newUuid();
 
+  // The kept comparison's inputs, sent as a card's save: the visit bar names the visit.
+  function keptCalculationFields(form) {
+    const fields = new FormData(form);
+    fields.set("card", "1");
+    fields.set("client_uuid", newUuid());
+    for (const input of document.querySelectorAll("#visit-bar input")) {
+      if (input.type !== "radio" || input.checked) fields.set(input.name, input.value);
+    }
+    return fields;
+  }
+
   window.addEventListener("online", () => sendAll(false));
   window.addEventListener("pagehide", () => heldUuid && release({}));
   setInterval(() => sendAll(false), EVERY);
-  releaseLeftBehind().then(render).then(() => sendAll(false));
+  releaseLeftBehind().then(showKept).then(render).then(() => sendAll(false));
 })();
