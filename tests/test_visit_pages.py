@@ -425,7 +425,8 @@ def test_each_card_shows_the_persons_own_follow_up_and_the_household_its_next_on
         assert f'data-person-follow-up="{household_next.isoformat()}"' not in page
     household = mei.get(f"/households/{home.id}").text
     bar = household.split('id="visit-bar"')[1].split("</section>")[0]
-    assert f'data-follow-up="{household_next.isoformat()}">{long_date(household_next, "zh_CN")}<' in bar
+    shown = long_date(household_next, "zh_CN")
+    assert f'data-follow-up="{household_next.isoformat()}">{shown}<' in bar
 
 
 def test_three_ones_complete_reads_3_of_3(as_user, db, home, wang):

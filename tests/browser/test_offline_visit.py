@@ -52,9 +52,7 @@ def stored(model, *where):
         return session.exec(select(model).where(*where)).all()
 
 
-def test_a_visit_without_signal_waits_on_the_phone_and_arrives_once(
-    page: Page, live_server, home
-):
+def test_a_visit_without_signal_waits_on_the_phone_and_arrives_once(page: Page, live_server, home):
     sign_in(page, live_server, "mei")
     wait_until_kept(page)
     page.goto(f"{live_server}/households/{home['household']}")
