@@ -592,10 +592,12 @@
     try {
       if (navigator.onLine) {
         const body = new URLSearchParams(new FormData(form));
-        const response = await timedFetch(form.action, { method: "POST", body });
+        const headers = { "HX-Request": "true" };
+        const response = await timedFetch(form.action, { method: "POST", body, headers });
         const landed = new URL(response.url).pathname;
-        if (response.ok && landed !== "/login") return location.assign(response.url);
-        if (landed !== "/login") return HTMLFormElement.prototype.submit.call(form);
+        if (landed === "/login") throw new Error("signed out"); // kept, sent after signing in
+        if (response.ok || response.status === 422) return answered(form, response.ok, await response.text());
+        return HTMLFormElement.prototype.submit.call(form);
       }
     } catch {
       // No network or no answer in time: queued below.
@@ -605,7 +607,21 @@
     await queueVisit(form);
   }
 
+  // The server's answer in place: the visit saved, or the form with its messages.
+  function answered(form, saved, html) {
+    if (!saved) {
+      form.innerHTML = html;
+      return form.querySelector("[autofocus]")?.focus();
+    }
+    const place = document.querySelector("[data-visit-saved]");
+    place.innerHTML = html;
+    form.hidden = true;
+    place.hidden = false;
+    place.focus();
+  }
+
   function recordAnother(form) {
+    document.querySelector("[data-visit-saved]").hidden = true;
     if (heldUuid) release({});
     form.reset();
     form.elements.client_uuid.value = newUuid();

@@ -79,7 +79,7 @@ def _typed_now() -> str:
     return clock.local(clock.now()).strftime("%Y-%m-%dT%H:%M")
 
 
-def _visit_form(request, session, household: Household, form: VisitForm, errors=None):
+def _visit_form(request, session, household: Household, form: VisitForm, errors=None, block=None):
     """The form, and hidden under it the rest of the visit per person (leaflet, calculation,
     outcome) that offline.js offers once the visit is saved on the phone without signal."""
     context = {
@@ -92,7 +92,7 @@ def _visit_form(request, session, household: Household, form: VisitForm, errors=
         "furthest_follow_up": clock.today() + FURTHEST_FOLLOW_UP,
     }
     status = 422 if errors else 200
-    return render(request, "visits/form.html", context, status_code=status)
+    return render(request, "visits/form.html", context, block=block, status_code=status)
 
 
 @router.get("/households/{household_id}/visits/new")
@@ -118,7 +118,11 @@ def record_visit(
     except Invalid as invalid:
         if "client_uuid" in invalid.errors:
             form.client_uuid = new_client_uuid()  # that one cannot be used: the next try can
-        return _visit_form(request, session, household, form, invalid.errors)
+        block = "visit_form_fields" if _from_card(request) else None
+        return _visit_form(request, session, household, form, invalid.errors, block)
+    if _from_card(request):
+        context = {"household": household, "saved_visit": visit}
+        return render(request, "visits/form.html", context, block="visit_saved")
     return RedirectResponse(f"/visits/{visit.id}", status_code=303)
 
 
@@ -225,6 +229,7 @@ def _add(request, session, user, visit: Visit, kind: str, typed: LeafletTyped | 
 
 
 def _from_card(request: Request) -> bool:
+    """Sent by script (a card, the visit form): answered in place, not with a new page."""
     return bool(request.headers.get("hx-request"))
 
 

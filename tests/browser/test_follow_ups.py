@@ -44,8 +44,8 @@ def test_each_person_keeps_their_own_follow_up_on_their_card_and_in_the_worklist
     with screenshot_on_failure(page, "person-follow-ups"):
         wang = page.locator(f"#person-{spoken_to['王芳']}")
         outcome = wang.locator('form[data-form="outcome"]')
-        outcome.locator('select[name="code"]').select_option("undecided")
-        outcome.locator('input[name="follow_up_on"]').fill(asked.isoformat())
+        outcome.locator('label:has(input[name="code"][value="undecided"])').click()
+        outcome.locator('input[name="follow_up_other"]').fill(asked.isoformat())
         outcome.locator('button[type="submit"]').click()
         expect(wang.locator("[data-person-follow-up]")).to_have_text(
             f"{long_date(asked, 'zh_CN')}回访"
@@ -53,8 +53,8 @@ def test_each_person_keeps_their_own_follow_up_on_their_card_and_in_the_worklist
 
         son = page.locator(f"#person-{spoken_to['王强']}")
         outcome = son.locator('form[data-form="outcome"]')
-        outcome.locator('select[name="code"]').select_option("join_resident")
-        outcome.locator('select[name="to_tier"]').select_option("500")
+        outcome.locator('label:has(input[name="code"][value="join_resident"])').click()
+        outcome.locator('label:has(input[name="to_tier"][value="500"])').click()
         outcome.locator('button[type="submit"]').click()
         expect(son.locator("[data-person-follow-up]")).to_have_text(
             f"{long_date(joined, 'zh_CN')}回访"

@@ -50,10 +50,14 @@ def test_an_over_long_note_and_reason_are_kept_whole_and_said(page: Page, live_s
     notes.fill(note[:1000])
     expect(notes).not_to_have_accessible_description(re.compile("最多"))
     form.get_by_role("button", name="保存走访").click()
+    saved = page.locator("[data-visit-saved]")
+    expect(saved).to_contain_text("走访已保存")
+    expect(page).to_have_url(re.compile(r"/visits/new$"))  # answered in place
+    saved.get_by_role("link", name="查看这次走访").click()
     expect(page).to_have_url(re.compile(r"/visits/\d+$"))
 
     outcome = page.locator(f"#person-{wang['person']}").locator('form[data-form="outcome"]')
-    outcome.locator('select[name="code"]').select_option("refused")
+    outcome.locator('label:has(input[name="code"][value="refused"])').click()
     reason = outcome.get_by_label("对方给出的原因")
     said = "家里老人看病花销大，今年实在拿不出钱，" * 12  # 228 characters
     paste(page, reason, said)
