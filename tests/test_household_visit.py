@@ -160,3 +160,50 @@ def test_without_script_a_step_goes_back_to_the_household_page(as_user, db, home
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/households/{home.id}#person-{wang.id}"
     assert count(db, Visit) == 1
+
+
+def test_marking_the_household_verified_answers_its_facts_in_place(as_user, db, home):
+    mei = as_user("mei")
+    token = csrf_token(mei, f"/households/{home.id}")
+    answer = mei.post(f"/households/{home.id}/verify", data={"csrf_token": token}, headers=HTMX)
+    assert answer.status_code == 200
+    assert answer.text.lstrip().startswith('<section class="card" id="household-facts">')
+    assert "<html" not in answer.text
+
+
+def test_the_visit_form_answers_in_place_saved_or_with_its_messages(as_user, db, home, wang):
+    mei = as_user("mei")
+    page = mei.get(f"/households/{home.id}/visits/new").text
+    data = {
+        "csrf_token": csrf_token(mei, f"/households/{home.id}/visits/new"),
+        "client_uuid": re.search(r'name="client_uuid" value="([^"]+)"', page).group(1),
+        "channel": "phone_call",
+        "reached": "yes",
+    }
+    refused = mei.post(f"/households/{home.id}/visits", data=data, headers=HTMX)
+    assert refused.status_code == 422 and "<html" not in refused.text
+    assert "autofocus" in refused.text and 'name="person_ids"' in refused.text
+    saved = mei.post(
+        f"/households/{home.id}/visits", data=data | {"person_ids": str(wang.id)}, headers=HTMX
+    )
+    visit = db.exec(select(Visit)).one()
+    assert saved.status_code == 200 and "<html" not in saved.text
+    assert f'href="/visits/{visit.id}"' in saved.text and "data-record-another" in saved.text
+
+
+def test_a_leaflet_on_the_visit_page_answers_with_the_card(as_user, db, home, wang):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    step(mei, home, "people", bar, wang)
+    visit = db.exec(select(Visit)).one()
+    leaflet = leaflets.published(db)[0]
+    data = {
+        "csrf_token": bar["csrf_token"],
+        "client_uuid": str(uuid.uuid4()),
+        "person_id": str(wang.id),
+        "leaflet_id": str(leaflet.leaflet_id),
+        "leaflet_medium": "digital",
+    }
+    answer = mei.post(f"/visits/{visit.id}/steps", data=data, headers=HTMX)
+    assert answer.status_code == 200 and 'data-saved="leaflet"' in answer.text
+    assert "visit-bar" not in answer.text, "the visit page has no visit bar"

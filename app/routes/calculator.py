@@ -144,7 +144,7 @@ def save_calculation(
             else visit_views.Recording.on_household(household)
         )
         context = visit_views.card_context(session, household, record.id, visit, user, recording)
-        context |= {"saved": "calculation", "refused": None}
+        context |= {"saved": "calculation", "saved_calculation": saved, "refused": None}
         return render(request, "visits/person_card.html", context)
     if visit is not None:
         return RedirectResponse(f"/visits/{visit.id}#person-{record.id}", status_code=303)

@@ -80,13 +80,15 @@ def li(live_server):
 def test_a_member_works_it_out_for_a_person_and_saves_it(page: Page, live_server, li):
     sign_in(page, live_server, "mei")
     page.goto(f"{live_server}/households/{li}")
-    page.get_by_role("link", name="算一笔账").click()
-    expect(page.get_by_text("为李秀英算账")).to_be_visible()
-    expect(page.get_by_label("出生日期")).to_have_value("1981-03-10")
-    expect(page.get_by_role("region", name="方案对比").locator("thead th").nth(1)).to_contain_text(
+    card = page.locator(".person-card", has_text="李秀英")
+    card.get_by_role("link", name="算一笔账").click()
+    expect(card.get_by_label("出生日期")).to_have_value("1981-03-10")
+    expect(card.get_by_role("region", name="方案对比").locator("thead th").nth(1)).to_contain_text(
         "300元/年"
     )
-    page.get_by_role("button", name="保存到李秀英的记录").click()
-    expect(page.get_by_role("status")).to_contain_text("已保存到李秀英的记录")
+    assert no_sideways_scroll(page)
+    card.get_by_role("button", name="保存到李秀英的记录").click()
+    expect(card.get_by_role("status")).to_contain_text("已保存：测算")
+    expect(card.locator('li[data-step="calculation"].done')).to_be_visible()
     assert no_sideways_scroll(page)
     screenshot(page, "calculator-saved")

@@ -46,9 +46,10 @@ def li(live_server):
 def test_a_member_shares_a_personal_sheet_from_a_saved_calculation(page: Page, live_server, li):
     sign_in(page, live_server, "mei")
     page.goto(f"{live_server}/households/{li}")
-    page.get_by_role("link", name="算一笔账").click()
-    page.get_by_role("button", name="保存到李秀英的记录").click()
-    page.get_by_role("link", name="生成个人算账单").click()
+    card = page.locator(".person-card", has_text="李秀英")
+    card.get_by_role("link", name="算一笔账").click()
+    card.get_by_role("button", name="保存到李秀英的记录").click()
+    card.get_by_role("link", name="生成个人算账单").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("个人算账单")
     page.get_by_role("button", name="生成链接和二维码").click()
     expect(page.get_by_role("img", name="个人算账单二维码")).to_be_visible()

@@ -46,7 +46,7 @@ def test_search_open_and_correct_an_id_number(page: Page, live_server, wang):
 
     page.get_by_label("身份证号码").fill(CORRECT)
     page.get_by_role("button", name="保存").click()
-    card = page.locator("li[id^='person-']", has_text="王大海")
+    card = page.locator(".person-card", has_text="王大海")
     expect(card).to_contain_text(f"530402********{CORRECT[-4:]}")
     expect(card).to_contain_text("外卖骑手")
     expect(page.locator("body")).not_to_contain_text(CORRECT)
