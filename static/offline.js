@@ -360,17 +360,38 @@
     });
   }
 
+  // The person's calculator page as the phone keeps it (its content), or null.
+  async function keptCalculator(personId) {
+    const kept = await caches.open("pages")
+      .then((pages) => pages.match("/calculator?person_id=" + personId, { ignoreVary: true }))
+      .catch(() => null);
+    if (!kept) return null;
+    const page = document.createElement("template");
+    page.innerHTML = await kept.text();
+    return page.content;
+  }
+
+  // What the kept comparison was worked out from, and with which parameters: the server works
+  // it out again from these (never from the figures the phone showed).
+  async function keptInputs(personId) {
+    const save = (await keptCalculator(personId))?.querySelector("form.calc-save");
+    if (!save) return null;
+    const skip = ["csrf_token", "person_id", "visit_id", "client_uuid", "card"];
+    const inputs = Object.fromEntries(
+      Array.from(save.querySelectorAll('input[type="hidden"]'))
+        .filter((input) => !skip.includes(input.name))
+        .map((input) => [input.name, input.value]),
+    );
+    return { ...inputs, parameters_version: save.dataset.parametersVersion || "" };
+  }
+
   // The calculation kept on the phone for this person, as downloaded (dated, no inputs to
   // change): saving it keeps the step, and the server works it out again from its inputs.
   async function openKeptCalculator(link) {
     const card = link.closest(".person-card");
     const place = card.querySelector(".calculator-in-card");
-    const kept = await caches.open("pages")
-      .then((pages) => pages.match("/calculator?person_id=" + card.dataset.personId, { ignoreVary: true }))
-      .catch(() => null);
-    const page = document.createElement("template");
-    page.innerHTML = kept ? await kept.text() : "";
-    const results = page.content.getElementById("calculator-results");
+    const page = await keptCalculator(card.dataset.personId);
+    const results = page?.getElementById("calculator-results");
     const save = results?.querySelector("form.calc-save");
     if (!save) {
       const said = document.createElement("p");
@@ -379,7 +400,7 @@
       said.textContent = text.noKeptCalculation;
       return place.replaceChildren(said);
     }
-    const dated = page.content.querySelector("[data-as-downloaded]");
+    const dated = page.querySelector("[data-as-downloaded]");
     const note = document.createElement("p");
     note.className = "alert note";
     note.textContent = dated ? dated.textContent.trim() : "";
@@ -551,10 +572,13 @@
     return "";
   }
 
-  function stepsIn(block) {
+  async function stepsIn(block) {
     const f = block.elements;
     const steps = [];
-    if (f.calculation.checked) steps.push({ person_id: personOf(block), kind: "calculation" });
+    if (f.calculation.checked) {
+      const calculation = await keptInputs(personOf(block));
+      steps.push({ person_id: personOf(block), kind: "calculation", ...(calculation && { calculation }) });
+    }
     if (f.leaflet_id?.value) {
       const medium = f.leaflet_medium.value || "paper";
       steps.push({ person_id: personOf(block), kind: "leaflet", leaflet_id: Number(f.leaflet_id.value), leaflet_medium: medium });
@@ -563,7 +587,7 @@
   }
 
   // Everything or nothing: one wrong outcome keeps the whole visit held until it is put right.
-  function saveRest() {
+  async function saveRest() {
     const additions = { steps: [], outcomes: [], follow_up_on: null };
     const dates = [];
     let wrong = null;
@@ -575,7 +599,7 @@
       shown.textContent = message;
       shown.hidden = !message;
       wrong = wrong || (message ? block : null);
-      additions.steps.push(...stepsIn(block));
+      additions.steps.push(...(await stepsIn(block)));
       if (outcome) additions.outcomes.push(outcome);
       if (outcome && followUp) dates.push(followUp);
     }

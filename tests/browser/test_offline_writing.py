@@ -309,6 +309,8 @@ def test_the_rest_of_a_visit_recorded_offline_reaches_the_server_with_it(
             (payer, "calculation", None),
             (payer, "leaflet", "digital"),
         }
+        calculation = next(s for s in steps if s.kind == "calculation")
+        assert calculation.calculation_id is not None, "the kept comparison, worked out again"
         (outcome,) = session.exec(select(Outcome).where(Outcome.visit_id == visit.id)).all()
         assert (outcome.person_id, outcome.code) == (payer, "raise_tier")
         assert (outcome.from_value, outcome.to_value) == (200, 500)
