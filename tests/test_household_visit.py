@@ -207,3 +207,14 @@ def test_a_leaflet_on_the_visit_page_answers_with_the_card(as_user, db, home, wa
     answer = mei.post(f"/visits/{visit.id}/steps", data=data, headers=HTMX)
     assert answer.status_code == 200 and 'data-saved="leaflet"' in answer.text
     assert "visit-bar" not in answer.text, "the visit page has no visit bar"
+
+
+def test_a_calculation_refused_in_the_card_says_why_in_its_calculator(as_user, db, home, wang):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    data = bar | {"person_id": str(wang.id), "card": "1", "birth_date": "1980-13-40", "sex": "F"}
+    answer = mei.post("/calculator/save", data=data, headers=HTMX)
+    assert answer.status_code == 422
+    assert answer.headers["HX-Retarget"] == f"#calculator-results-{wang.id}"
+    assert f'id="calculator-results-{wang.id}"' in answer.text
+    assert count(db, Visit) == 0 and count(db, Calculation) == 0

@@ -127,7 +127,7 @@ def save_calculation(
             )
             visit = household_visit.record_calculation(session, household, day, saved, by=user)
     except Invalid as invalid:
-        return _page(
+        refused = _page(
             request,
             session,
             user,
@@ -137,19 +137,26 @@ def save_calculation(
             visit_id=visit_id,
             card=bool(card),
         )
+        if card:  # the card stays; its calculator says why
+            refused.headers["HX-Retarget"] = f"#calculator-results-{record.id}"
+        return refused
     if card:
-        recording = (
-            visit_views.Recording.on_visit(visit)
-            if visit_id
-            else visit_views.Recording.on_household(household)
-        )
-        context = visit_views.card_context(session, household, record.id, visit, user, recording)
-        context |= {"saved": "calculation", "saved_calculation": saved, "refused": None}
-        return render(request, "visits/person_card.html", context)
+        return _card_ticked(request, session, user, household, record, visit, bool(visit_id), saved)
     if visit is not None:
         return RedirectResponse(f"/visits/{visit.id}#person-{record.id}", status_code=303)
     query = urlencode({**form.query(), "person_id": record.id, "saved": saved.id})
     return RedirectResponse(f"/calculator?{query}#calculator-results", status_code=303)
+
+
+def _card_ticked(request, session, user, household, record, visit, on_visit_page, saved):
+    """The person's card again, its calculation step ticked, with the sheet to share."""
+    if on_visit_page:
+        recording = visit_views.Recording.on_visit(visit)
+    else:
+        recording = visit_views.Recording.on_household(household)
+    context = visit_views.card_context(session, household, record.id, visit, user, recording)
+    context |= {"saved": "calculation", "saved_calculation": saved, "refused": None}
+    return render(request, "visits/person_card.html", context)
 
 
 def _page(
