@@ -328,11 +328,25 @@
       const said = mineHere.map((s) => s.summary + (s.refused ? ` (${text.refused} ${s.refused})` : ""));
       line.textContent = fill(text.queued, { steps: said.join(" · ") });
     }
-    const started = steps.find((s) => s.visit_uuid && s.household_id === Number(document.querySelector(".person-card")?.dataset.householdId));
+    const here = Number(document.querySelector(".person-card")?.dataset.householdId);
     const bar = document.getElementById("visit-bar");
-    if (started && bar?.querySelector('input[name="visit_uuid"]')) {
-      bar.querySelector('input[name="visit_uuid"]').value = started.visit_uuid;
+    if (!here || !bar) return;
+    const started = steps.find((s) => s.visit_uuid && s.household_id === here);
+    if (started) bar.querySelector('input[name="visit_uuid"]').value = started.visit_uuid;
+    // Visits saved from the visit form without signal: when, and who was reached.
+    const forms = visits.filter((v) => v.visit.household_id === here);
+    let line = bar.querySelector("[data-visit-waiting]");
+    if (!forms.length) return line?.remove();
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "queued";
+      line.dataset.visitWaiting = "";
+      bar.prepend(line);
     }
+    const names = (v) => v.visit.person_ids.map((id) => document.querySelector(`#person-${id} h3`)?.textContent).filter(Boolean);
+    line.textContent = fill(text.queued, {
+      steps: forms.map((v) => [shortTime(v.queued_at), ...names(v)].join(" ")).join(" · "),
+    });
   }
 
   // Without signal a card's request is kept instead of sent (or, online, when it cannot go).

@@ -112,6 +112,10 @@ def test_visits_recorded_offline_survive_a_reload_and_reach_the_server_once(
         record_offline(page, "第二次没人在家", reached=False)
         waiting(page, 2)
         screenshot(page, "offline-queued")
+        page.goto(f"{live_server}/households/{home}")  # the phone's copy: what waits is said
+        expect(page.locator("#visit-bar [data-visit-waiting]")).to_contain_text("待发送")
+        screenshot(page, "offline-queued-on-household")
+        page.go_back()
 
         page.reload()  # the service worker's copy of the form: the queue is still there
         waiting(page, 2)
