@@ -61,7 +61,7 @@
   // A step on a person's card that cannot go is kept on the phone by offline.js (待发送), not
   // a failure to report.
   const keptOnPhone = (event) =>
-    Boolean(document.getElementById("sync-status") && event.detail.elt?.closest?.("[data-card-step]")) &&
+    Boolean(window.indexedDB && document.getElementById("sync-status") && event.detail.elt?.closest?.("[data-card-step]")) &&
     event.detail.requestConfig?.verb === "post";
 
   document.addEventListener("htmx:responseError", (event) => show(event, answerMessage(event.detail.xhr)));

@@ -279,14 +279,16 @@
     for (const step of await stepsWaiting()) {
       if (step.refused && !retryRefused) continue;
       const response = await postStep(step);
-      if (response.ok) {
+      const answer = await response.text();
+      // Only the card answered is proof it was stored: a signed-out phone gets an empty 204.
+      if (response.status === 200 && answer.includes(`id="person-${step.person_id}"`)) {
         await remove("steps", step.client_uuid);
         localStorage.setItem(lastSyncKey, new Date().toISOString());
-        replaceCard(step, await response.text());
+        replaceCard(step, answer);
       } else if (response.status >= 400 && response.status < 500) {
-        const answer = document.createElement("template");
-        answer.innerHTML = await response.text();
-        const said = answer.content.querySelector(".field-error")?.textContent.trim();
+        const page = document.createElement("template");
+        page.innerHTML = answer;
+        const said = page.content.querySelector(".field-error")?.textContent.trim();
         await put("steps", { ...step, refused: said || String(response.status) });
       } else {
         break; // signed out (a redirect) or a server error: it waits for the next round
@@ -633,7 +635,8 @@
         const headers = { "HX-Request": "true" };
         const response = await timedFetch(form.action, { method: "POST", body, headers });
         const landed = new URL(response.url).pathname;
-        if (landed === "/login") throw new Error("signed out"); // kept, sent after signing in
+        const signedOut = landed === "/login" || response.status === 204 || response.headers.has("HX-Redirect");
+        if (signedOut) throw new Error("signed out"); // kept, sent after signing in
         if (response.ok || response.status === 422) return answered(form, response.ok, await response.text());
         return HTMLFormElement.prototype.submit.call(form);
       }
@@ -678,7 +681,7 @@
 
   async function confirmSignOut(form) {
     const warning = document.querySelector("[data-unsent-warning]");
-    const count = await mine("visits").then((own) => own.length, () => 0);
+    const count = await Promise.all([mine("visits"), mine("steps")]).then(([v, s]) => v.length + s.length, () => 0);
     if (!count || !warning) return signOut(form);
     warning.querySelector("[data-unsent-text]").textContent = fill(warning.dataset.message, { count });
     warning.hidden = false;
@@ -725,6 +728,8 @@
     const fields = new FormData(form);
     fields.set("card", "1");
     fields.set("client_uuid", newUuid());
+    const visitId = form.closest(".person-card")?.dataset.visitId;
+    if (visitId) fields.set("visit_id", visitId); // on the visit page: that visit's
     for (const input of document.querySelectorAll("#visit-bar input")) {
       if (input.type !== "radio" || input.checked) fields.set(input.name, input.value);
     }

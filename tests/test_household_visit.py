@@ -218,3 +218,63 @@ def test_a_calculation_refused_in_the_card_says_why_in_its_calculator(as_user, d
     assert answer.headers["HX-Retarget"] == f"#calculator-results-{wang.id}"
     assert f'id="calculator-results-{wang.id}"' in answer.text
     assert count(db, Visit) == 0 and count(db, Calculation) == 0
+
+
+def kept_calculation(client, person_id) -> dict[str, str]:
+    """The fields the card's calculator saves, as the page renders them."""
+    opened = client.get(f"/calculator?person_id={person_id}&card=open", headers=HTMX).text
+    form = opened.split('class="calc-save"')[1]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def test_a_calculation_sent_twice_from_a_card_is_saved_once(as_user, db, home, wang):
+    mei = as_user("mei")
+    data = kept_calculation(mei, wang.id) | on_the_page(mei, home)
+    for _ in range(2):
+        assert mei.post("/calculator/save", data=data, headers=HTMX).status_code == 200
+    assert count(db, Calculation) == 1 and count(db, VisitStep) == 1
+
+
+def test_a_calculation_whose_step_is_refused_is_not_saved_either(as_user, db, home, wang):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    data = kept_calculation(mei, wang.id) | bar | {"occurred_at": "2020-01-01T10:00"}
+    answer = mei.post("/calculator/save", data=data, headers=HTMX)
+    assert answer.status_code == 422
+    assert count(db, Calculation) == 0 and count(db, Visit) == 0
+
+
+def test_a_step_taken_on_a_later_day_from_a_kept_page_starts_that_days_visit(
+    as_user, db, home, wang
+):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home)
+    yesterday = clock.local(clock.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    step(mei, home, "people", bar | {"occurred_at": yesterday}, wang)
+    for _ in range(2):  # two steps today from the same kept page
+        step(mei, home, "people", bar, wang)
+    assert count(db, Visit) == 2
+    today = db.exec(select(Visit).order_by(Visit.id.desc())).first()
+    assert today.client_uuid != bar["visit_uuid"]
+
+
+def test_a_refused_step_never_shows_another_members_visit(as_user, db, home, wang):
+    lee = as_user("lee")
+    theirs = on_the_page(lee, home)
+    step(lee, home, "people", theirs, wang)
+    mei = as_user("mei")
+    answer = step(
+        mei, home, "people", on_the_page(mei, home) | {"visit_uuid": theirs["visit_uuid"]}, wang
+    )
+    assert answer.status_code == 422
+    assert "data-visit-started" not in answer.text and theirs["visit_uuid"] not in answer.text
+
+
+def test_a_refused_first_step_keeps_the_channel_chosen(as_user, db, home, wang):
+    mei = as_user("mei")
+    bar = on_the_page(mei, home) | {"channel": "phone_call"}
+    answer = step(mei, home, "outcomes", bar, wang, code="refused", reason="")
+    assert answer.status_code == 422
+    assert 'value="phone_call" checked' in answer.text

@@ -19,7 +19,7 @@ from app.domain.validation import Invalid, whole_number
 from app.domain.visits import new_client_uuid
 from app.models import Calculation, Household, User
 from app.models import Person as PersonRecord
-from app.services import calculations, household_visit, scope, visit_views, visits
+from app.services import calculations, household_visit, scope, visit_views
 from app.services.calculations import CalculatorForm
 from app.services.calculator_view import Words
 from app.services.household_visit import OnTheDay
@@ -111,13 +111,12 @@ def save_calculation(
     calc_year = clock.today().year
     try:
         inputs = calculations.checked(form, calc_year)
-        options, _shown = calculations.side_by_side(effective_parameters(session), inputs)
-        saved = calculations.save_calculation(
-            session, record, calc_year, inputs.person, options, inputs.assumptions, by=user
-        )
-        if visit is not None:
-            visits.attach_calculation(session, visit, saved, client_uuid, by=user)
-        elif card:
+        if visit is None and not card:
+            options, _shown = calculations.side_by_side(effective_parameters(session), inputs)
+            saved = calculations.save_calculation(
+                session, record, calc_year, inputs.person, options, inputs.assumptions, by=user
+            )
+        else:
             day = OnTheDay(
                 visit_uuid=visit_uuid,
                 channel=channel,
@@ -125,7 +124,9 @@ def save_calculation(
                 client_uuid=client_uuid,
                 person_id=str(record.id),
             )
-            visit = household_visit.record_calculation(session, household, day, saved, by=user)
+            saved, visit = household_visit.calculation_on_card(
+                session, household, record, inputs, visit, day, by=user
+            )
     except Invalid as invalid:
         refused = _page(
             request,

@@ -139,7 +139,7 @@ class Refused:
     typed: dict[str, str] = field(default_factory=dict)
 
 
-def _visit_page(request, session, visit: Visit, refused: Refused | None = None, block=None):
+def _visit_page(request, session, user, visit: Visit, refused: Refused | None = None, block=None):
     household = session.get(Household, visit.household_id)
     facts = visits.contact_facts(session, [household.id]).get(household.id)
     recording = visit_views.Recording.on_visit(visit)
@@ -152,8 +152,8 @@ def _visit_page(request, session, visit: Visit, refused: Refused | None = None, 
         "follow_up_on": facts.follow_up_on if facts else None,
         "sets_follow_up": visits.visits_of(session, household)[0].id == visit.id,
         "recording": recording if visit.reached else None,
-        "may_edit": True,
-        "may_reveal": True,
+        "may_edit": scope.may_edit(user),
+        "may_reveal": scope.may_reveal_id_numbers(user),
         "revealed": {},
         "refused": refused,
     }
@@ -162,8 +162,8 @@ def _visit_page(request, session, visit: Visit, refused: Refused | None = None, 
 
 
 @router.get("/visits/{visit_id}")
-def visit_page(request: Request, session: SessionDep, visit: ScopedVisit):
-    return _visit_page(request, session, visit)
+def visit_page(request: Request, session: SessionDep, user: Recorder, visit: ScopedVisit):
+    return _visit_page(request, session, user, visit)
 
 
 class LeafletTyped(BaseModel):
@@ -222,7 +222,7 @@ def _add(request, session, user, visit: Visit, kind: str, typed: LeafletTyped | 
         refused = Refused(kind, whole_number(typed.person_id), invalid.errors, typed.model_dump())
         if _from_card(request):
             return _card(request, session, user, visit, typed.person_id, refused=refused)
-        return _visit_page(request, session, visit, refused)
+        return _visit_page(request, session, user, visit, refused)
     if _from_card(request):
         return _card(request, session, user, visit, typed.person_id, saved=kind)
     return RedirectResponse(f"/visits/{visit.id}#person-{typed.person_id}", status_code=303)
@@ -293,7 +293,7 @@ def _on_the_day(request, session, user, household: Household, kind: str, typed: 
     except Invalid as invalid:
         saved = None
         refused = Refused(kind, whole_number(typed.person_id), invalid.errors, typed.model_dump())
-        visit = visits.stored_visit(session, opening.client_uuid)
+        visit = household_visit.own_visit(session, household, opening.client_uuid, user)
     if not _from_card(request):
         if refused:
             return show_household(request, session, user, household, refused=refused)
@@ -352,7 +352,7 @@ def change_follow_up(
         visits.set_follow_up(session, visit, None if none else follow_up_on, by=user)
     except Invalid as invalid:
         refused = Refused("follow_up", None, invalid.errors, {"follow_up_on": follow_up_on})
-        return _visit_page(request, session, visit, refused, block)
+        return _visit_page(request, session, user, visit, refused, block)
     if block:
-        return _visit_page(request, session, visit, block=block)
+        return _visit_page(request, session, user, visit, block=block)
     return RedirectResponse(f"/visits/{visit.id}#follow-up", status_code=303)

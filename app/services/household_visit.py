@@ -4,16 +4,22 @@ person it names who was not on it yet joins it as spoken to. Each addition names
 client UUID, so a step kept on the phone without signal and sent later, or sent twice, is
 stored once; a refused one writes nothing."""
 
+import uuid
+from datetime import date
+
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core import clock
 from app.core.i18n import N_
 from app.domain.codes import Channel, VisitSource
 from app.domain.validation import Invalid, whole_number
-from app.domain.visits import VisitForm, new_client_uuid
+from app.domain.visits import VisitForm, new_client_uuid, normalised_uuid
 from app.models import Calculation, Household, Person, User, Visit, VisitPerson
-from app.services import visits
+from app.services import calculations, visits
+from app.services.calculations import Inputs
+from app.services.parameters import effective_parameters
 
 
 def visit_of_today(session: Session, household: Household, by: User) -> Visit | None:
@@ -33,12 +39,31 @@ def visit_of_today(session: Session, household: Household, by: User) -> Visit | 
     return latest if latest and clock.local(latest.occurred_at).date() == today else None
 
 
+def own_visit(session: Session, household: Household, client_uuid: str, by: User) -> Visit | None:
+    """The visit this UUID names if this user recorded it on this household: what a refused
+    step's card may show (never someone else's)."""
+    visit = visits.stored_visit(session, normalised_uuid(client_uuid) or "")
+    mine = (
+        visit is not None and visit.household_id == household.id and visit.recorded_by_id == by.id
+    )
+    return visit if mine else None
+
+
 def record(
     session: Session, household: Household, opening: VisitForm, addition: VisitForm, *, by: User
 ) -> Visit:
     """Record ``addition`` (a step, an outcome, or nothing: the contact alone) for the one
     person ``opening`` names, on the visit its UUID names: started from ``opening`` (how,
-    when) if it is new, joined by the person if they are not on it yet."""
+    when) if it is new, joined by the person if they are not on it yet. Two first steps
+    racing to start it: the loser tries once more, and joins."""
+    try:
+        return _recorded(session, household, opening, addition, by)
+    except IntegrityError:
+        session.rollback()
+        return _recorded(session, household, opening, addition, by)
+
+
+def _recorded(session, household, opening: VisitForm, addition: VisitForm, by: User) -> Visit:
     visit = visits.repeat_of(session, opening.client_uuid, by)
     try:
         if visit is None:
@@ -93,18 +118,59 @@ def opening(session: Session, household: Household, by: User, day: OnTheDay) -> 
     if not visit_uuid.strip():
         today = visit_of_today(session, household, by)
         visit_uuid = today.client_uuid if today else new_client_uuid()
+    when = occurred_at(day.occurred_at)
     return VisitForm(
-        client_uuid=visit_uuid,
+        client_uuid=_of_the_day(session, visit_uuid, when),
         channel=day.channel or Channel.home_visit,
         reached="yes",
         person_ids=[day.person_id],
-        occurred_at=occurred_at(day.occurred_at),
+        occurred_at=when,
     )
 
 
-def record_calculation(
-    session: Session, household: Household, day: OnTheDay, calculation: Calculation, *, by: User
-) -> Visit:
-    """A calculation saved from a person's card is the calculation step of the day's visit."""
+def _of_the_day(session: Session, visit_uuid: str, when: str) -> str:
+    """A page kept on the phone names the visit it was downloaded with, maybe an earlier day's:
+    a step taken on another day starts (or joins) that day's visit instead, under a UUID drawn
+    from both, so that every step of that day and every resend names the same one."""
+    named = visits.stored_visit(session, normalised_uuid(visit_uuid) or "")
+    try:
+        day = date.fromisoformat(when.strip()[:10])
+    except ValueError:
+        return visit_uuid  # check_visit says what is wrong with the time
+    if named is None or clock.local(named.occurred_at).date() == day:
+        return visit_uuid
+    return str(uuid.uuid5(uuid.UUID(named.client_uuid), day.isoformat()))
+
+
+def calculation_on_card(
+    session: Session,
+    household: Household,
+    person: Person,
+    inputs: Inputs,
+    visit: Visit | None,
+    day: OnTheDay,
+    *,
+    by: User,
+) -> tuple[Calculation, Visit]:
+    """A calculation worked out in a person's card, saved with its step on ``visit`` (the
+    visit page's) or the day's visit: both, or neither. Sent again (its step's UUID known),
+    what was stored answers and nothing more is saved."""
+    known = visits.step_named(session, day.client_uuid)
+    if known is not None and known.calculation_id is not None:
+        return session.get(Calculation, known.calculation_id), session.get(Visit, known.visit_id)
+    calc_year = clock.today().year
+    options, _shown = calculations.side_by_side(effective_parameters(session), inputs)
+    calculation = calculations.add_calculation(
+        session, person, calc_year, inputs.person, options, inputs.assumptions, by=by
+    )
     addition = visits.calculation_step(calculation, day.client_uuid)
-    return record(session, household, opening(session, household, by, day), addition, by=by)
+    if visit is None:
+        return calculation, record(
+            session, household, opening(session, household, by, day), addition, by=by
+        )
+    try:
+        visits.add_steps(session, visit, addition, by=by)
+    except Invalid:
+        session.rollback()
+        raise
+    return calculation, visit

@@ -335,14 +335,8 @@ def add_steps(session: Session, visit: Visit, form: VisitForm, *, by: User) -> N
         session.rollback()  # the same addition sent twice at once: the first one stands
 
 
-def attach_calculation(
-    session: Session, visit: Visit, calculation: Calculation, client_uuid: str, *, by: User
-) -> None:
-    """A calculation worked out for someone on the visit becomes its calculation step."""
-    add_steps(session, visit, calculation_step(calculation, client_uuid), by=by)
-
-
 def calculation_step(calculation: Calculation, client_uuid: str) -> VisitForm:
+    """The addition that makes a calculation worked out for someone their calculation step."""
     step = StepForm(
         person_id=str(calculation.person_id),
         kind=StepKind.calculation,
@@ -391,6 +385,12 @@ def _addition(session: Session, visit: Visit, form: VisitForm) -> VisitForm:
 
 def _part(client_uuid: str, index: int) -> str:
     return client_uuid if index == 0 else f"{client_uuid[:-4]}{index:04x}"
+
+
+def step_named(session: Session, client_uuid: str) -> VisitStep | None:
+    """The step stored under this addition's UUID, if any."""
+    key = normalised_uuid(client_uuid) or ""
+    return session.exec(select(VisitStep).where(VisitStep.client_uuid == key)).first()
 
 
 def _added_before(session: Session, client_uuid: str) -> bool:
