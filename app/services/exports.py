@@ -13,6 +13,7 @@ from datetime import date
 from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import Select, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -28,6 +29,7 @@ from app.domain.imports import (
     template_headers,
 )
 from app.domain.paging import batches
+from app.domain.spreadsheets import formula_like, marked_text, safe_cell
 from app.models import Household, Person, PersonKeyGroup, PersonSubsidy, Region, User
 from app.services import audit
 from app.services.households import HouseholdFilters, filter_conditions
@@ -215,24 +217,38 @@ Writer = Callable[[list[str], Iterator[list[str]], IO[bytes]], None]
 
 
 def write_csv(header: list[str], data: Iterator[list[str]], out: IO[bytes]) -> None:
-    """UTF-8 with a byte-order mark, which Excel opens correctly."""
+    """UTF-8 with a byte-order mark, which Excel opens correctly; formula-like texts behind a
+    quote (safe_cell)."""
     out.write(codecs.BOM_UTF8)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(data)
+    writer.writerow(map(safe_cell, header))
+    writer.writerows(map(safe_cell, row) for row in data)
     text.flush()
     text.detach()
 
 
 def write_xlsx(header: list[str], data: Iterator[list[str]], out: IO[bytes]) -> None:
-    """One sheet, written row by row (openpyxl's write-only mode keeps them on disk)."""
+    """One sheet, written row by row (openpyxl's write-only mode keeps them on disk);
+    formula-like texts as text cells."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("名单")
-    sheet.append(header)
+    sheet.append(_xlsx_row(sheet, header))
     for row in data:
-        sheet.append(row)
+        sheet.append(_xlsx_row(sheet, row))
     book.save(out)
+
+
+def _xlsx_row(sheet, row: list) -> list:
+    return [_text_cell(sheet, value) if formula_like(value) else value for value in row]
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """A cell marked as text: openpyxl would make one beginning with "=" a formula."""
+    cell = WriteOnlyCell(sheet, marked_text(text))
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 WRITERS: dict[str, Writer] = {"csv": write_csv, "xlsx": write_xlsx}
