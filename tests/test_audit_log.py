@@ -5,6 +5,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from sqlmodel import delete, select
 
@@ -113,6 +114,14 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_recorded(as_user, db, 
     assert (recorded.username, recorded.target) == ("alice", "audit")
     assert recorded.detail == {"filters": {"action": "reveal_id_number"}}
     assert "筛选：操作 查看完整身份证号" in as_user("alice").get("/admin/audit?action=export").text
+
+
+def test_a_name_typed_at_sign_in_that_could_run_is_exported_as_text(client, as_user, trail):
+    typed = "=cmd|'/c calc'!a1"  # sign-in keeps a username in lower case
+    assert sign_in(client, typed).status_code != 303
+    response = as_user("alice").get("/admin/audit/export.xlsx?action=login_failed")
+    _header, (_when, who, *_rest) = load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    assert (who.value, who.data_type, who.quotePrefix) == (typed, "s", True)
 
 
 def test_the_export_holds_more_rows_than_it_reads_at_once_newest_first(

@@ -342,6 +342,28 @@ def test_csv_and_xlsx_exports_agree(as_user, db):
         assert [[str(v) for v in row] for row in from_xlsx] == from_csv
 
 
+def test_a_team_named_like_a_formula_is_exported_as_text_its_figures_as_numbers(
+    as_user, db, visited
+):
+    from sqlmodel import select
+
+    from app.models import Team
+
+    first = db.exec(select(Team).where(Team.name == "北城一队")).one()
+    first.name = "=cmd|'/c calc'!A1"
+    db.add(first)
+    db.commit()
+    lead = as_user("lee")
+    year = clock.today().year
+    _header, whole_team, *_members = csv_rows(export(lead, "teams", year=year))
+    assert whole_team[:3] == ["'=cmd|'/c calc'!A1", "全队", "1"]
+    sheet = load_workbook(io.BytesIO(export(lead, "teams", "xlsx", year=year).content)).active
+    team, member, households, *_rest = next(sheet.iter_rows(min_row=2, max_row=2))
+    assert (team.value, team.data_type, team.quotePrefix) == ("=cmd|'/c calc'!A1", "s", True)
+    assert (member.value, member.quotePrefix) == ("全队", False)
+    assert (households.value, households.data_type) == (1, "n")
+
+
 def test_the_standings_export_lists_goals_and_targets_in_plain_numbers(as_user, db):
     official_figures(db, HONGTA_JUNE)
     in_english(db, "alice")

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -355,3 +356,12 @@ def test_an_exported_list_imports_back_unchanged(as_user, db, suffix):
     db.commit()
     upload(client, content, filename=f"回导.{suffix}", dry_run=False)
     assert registered(db) == before
+
+
+def test_numbers_stay_numbers_negative_ones_too():
+    header, row = ["文字", "整数", "小数"], ["-2+3", -5, Decimal("-1.5")]
+    written = exports.as_csv(header, iter([row])).decode("utf-8-sig")
+    assert written.splitlines()[1] == "'-2+3,-5,-1.5"
+    sheet = load_workbook(io.BytesIO(exports.as_xlsx(header, iter([row])))).active
+    _header, cells = sheet.iter_rows()
+    assert [(c.value, c.data_type) for c in cells] == [("-2+3", "s"), (-5, "n"), (-1.5, "n")]

