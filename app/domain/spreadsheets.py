@@ -21,7 +21,7 @@ def formula_like(value: object) -> bool:
 def safe_cell(value: object) -> object:
     """The value as a CSV cell: a formula-like text behind a quote, which keeps it text;
     numbers (negative ones too) and other texts as they are."""
-    return QUOTE + value if formula_like(value) else value  # type: ignore[operator]
+    return QUOTE + value if formula_like(value) else value
 
 
 def marked_text(text: str) -> str:
