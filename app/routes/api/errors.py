@@ -37,6 +37,7 @@ UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
     422: {"model": UnprocessableOut, "description": "Invalid input, field by field."}
 }
 
+NOT_JSON = N_("The body is not valid JSON.")
 DATETIME = N_("Enter a date and time as ISO 8601, such as 2024-06-30T14:30+08:00.")
 # Pydantic's error types → what the caller is told (msgids, in their language).
 VALIDATION_MESSAGES = {
@@ -58,7 +59,7 @@ VALIDATION_MESSAGES = {
     "union_tag_not_found": N_("Name the scheme: resident or flexible."),
     "too_short": N_("Give at least %(min_length)s items here."),
     "too_long": N_("Give at most %(max_length)s items here."),
-    "json_invalid": N_("The body is not valid JSON."),
+    "json_invalid": NOT_JSON,
     "model_attributes_type": N_("Send an object here."),
     "dict_type": N_("Send an object here."),
     "list_type": N_("Send a list here."),
@@ -70,6 +71,7 @@ VALIDATION_MESSAGES = {
         "Enter a date and time as ISO 8601, such as 2024-06-30T14:30+08:00."
     ),
     "string_type": N_("Send text here."),
+    "string_unicode": N_("This text holds a character that cannot be stored: type it again."),
 }
 NOT_VALID = N_("This value is not valid.")
 
@@ -85,9 +87,13 @@ class LocalisedErrors(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as invalid:
-                return unprocessable(request, map(_problem, invalid.errors()))
+                return invalid_request(request, invalid)
 
         return route
+
+
+def invalid_request(request: Request, invalid: RequestValidationError) -> JSONResponse:
+    return unprocessable(request, map(_problem, invalid.errors()))
 
 
 def _problem(error: dict[str, Any]) -> tuple[Sequence[Any], str | Message, str]:
