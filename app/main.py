@@ -62,7 +62,13 @@ from app.routes import (
     worklist,
 )
 from app.routes.api import router as api_router
-from app.routes.api.errors import NOT_JSON, api_gettext, invalid_request, unprocessable
+from app.routes.api.errors import (
+    NOT_JSON,
+    api_gettext,
+    documented_refusals,
+    invalid_request,
+    unprocessable,
+)
 
 SERVER_ERROR = N_("Something went wrong on our side. Please try again in a moment.")
 ERROR_TITLES = {
@@ -145,6 +151,8 @@ def create_app() -> FastAPI:
     app.include_router(pages)
     app.include_router(api_router)
     app.add_middleware(BodyLimitMiddleware, uploads=_upload_paths(app))
+    plain_openapi = app.openapi
+    app.openapi = lambda: documented_refusals(plain_openapi())
 
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(OverflowError, _id_out_of_range)

@@ -220,3 +220,38 @@ def test_a_fault_tells_the_client_to_drop_the_connection(database_url):
         answer = client.get("/api/v1/broken")
     assert answer.status_code == 500
     assert answer.headers["connection"] == "close"
+
+
+# --- the refusals, documented --------------------------------------------------------------
+
+
+def test_the_api_schema_documents_each_refusal_in_the_projects_error_shapes(client):
+    schema = client.get("/openapi.json").json()
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    unprocessable = {"$ref": "#/components/schemas/UnprocessableOut"}
+
+    def answers(method: str, path: str) -> dict[str, dict]:
+        responses = schema["paths"][f"/api/v1{path}"][method]["responses"]
+        return {
+            status: answer["content"]["application/json"]["schema"]
+            for status, answer in responses.items()
+            if status.startswith("4")
+        }
+
+    assert answers("post", "/auth/token") == {
+        "401": error,
+        "413": error,
+        "422": unprocessable,
+        "429": error,
+    }
+    assert answers("post", "/households/{household_id}/people") == {
+        "401": error,
+        "403": error,
+        "404": error,
+        "409": error,
+        "413": error,
+        "422": unprocessable,
+    }
+    assert answers("get", "/me") == {"401": error, "403": error}
+    assert answers("get", "/health") == {}
+    assert "HTTPValidationError" not in json.dumps(schema), "FastAPI's English 422 is not ours"

@@ -69,7 +69,9 @@ class _ResponseHeadersMiddleware:
 
 
 class SecurityHeadersMiddleware(_ResponseHeadersMiddleware):
-    """A strict CSP (no inline script anywhere) and the usual hardening headers."""
+    """A strict CSP (no inline script anywhere), the usual hardening headers and, over https,
+    every cookie Secure (the scheme is the proxy's X-Forwarded-Proto when uvicorn trusts it:
+    FORWARDED_ALLOW_IPS). Over plain http, as in dev, cookies must stay usable."""
 
     def header_editor(self, scope: Scope) -> Callable[[MutableHeaders], None]:
         https = scope.get("scheme") == "https"
@@ -77,8 +79,20 @@ class SecurityHeadersMiddleware(_ResponseHeadersMiddleware):
         def edit(headers: MutableHeaders) -> None:
             for name, value in hardening_headers(https).items():
                 headers.setdefault(name, value)
+            if https:
+                _secure_cookies(headers)
 
         return edit
+
+
+def _secure_cookies(headers: MutableHeaders) -> None:
+    cookies = headers.getlist("set-cookie")
+    plain = [cookie for cookie in cookies if "; secure" not in cookie.lower()]
+    if not plain:
+        return
+    del headers["set-cookie"]
+    for cookie in cookies:
+        headers.append("set-cookie", f"{cookie}; Secure" if cookie in plain else cookie)
 
 
 class CSRFCookieMiddleware(_ResponseHeadersMiddleware):
