@@ -186,7 +186,7 @@ async def encodable_json(request: Request) -> None:
 def _unencodable(value: Any, where: tuple = ()) -> Iterator[tuple]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _unencodable(key, where) if isinstance(key, str) else ()
+            yield from _unencodable(key, where)
             yield from _unencodable(item, (*where, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):

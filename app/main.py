@@ -190,7 +190,7 @@ def _id_out_of_range(request: Request, _exc: OverflowError) -> Response:
 async def _malformed_request(request: Request, exc: RequestValidationError) -> Response:
     """A page asked for with what cannot be read (an id that is no number) answers with the
     error page in the caller's language, not FastAPI's English JSON: a malformed path names
-    nothing, so 404. The API keeps its own answer."""
+    nothing, so 404. The API answers field by field, also in the caller's language."""
     if request.url.path.startswith("/api/"):
         return invalid_request(request, exc)
     in_path = any(error["loc"][0] == "path" for error in exc.errors())

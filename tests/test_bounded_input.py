@@ -182,6 +182,12 @@ def test_a_visit_with_half_a_surrogate_pair_in_its_notes_is_refused_and_not_stor
     assert db.exec(select(Visit)).all() == []
 
 
+def test_half_a_surrogate_pair_in_a_name_of_a_field_is_refused_naming_its_object(client, db):
+    body = {"username": "mei", "password": "x", "extra": {"a\ud800": 1}}
+    answer = raw_json(client, "/api/v1/auth/token", body)
+    assert problems(answer) == [(["body", "extra"], UNSTORABLE)]
+
+
 def test_a_whole_surrogate_pair_is_an_ordinary_character(client, db):
     answer = raw_json(client, "/api/v1/auth/token", {"username": "王😀", "password": "x"})
     assert answer.status_code == 401
