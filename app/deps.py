@@ -5,11 +5,14 @@ that may never use a route gets 403; objects outside a user's scope are looked u
 scoping helpers that answer 404.
 """
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from anyio.to_thread import run_sync
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import inspect
 from sqlmodel import Session
@@ -29,6 +32,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 FORM_FIELDS = 5000
+# JSON can carry half of a surrogate pair only as an escape: "\\ud800".
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def found_or_404(thing: T | None) -> T:
@@ -156,3 +161,38 @@ async def verify_csrf(request: Request) -> None:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, N_("The form has expired. Reload the page and try again.")
         )
+
+
+async def encodable_json(request: Request) -> None:
+    """A JSON string holding half of a surrogate pair is text no database can store: refused
+    with 422 naming where it was sent (the body is already read and cached by then)."""
+    if "json" not in request.headers.get("content-type", ""):
+        return
+    body = await request.body()
+    if not SURROGATE_ESCAPE.search(body):
+        return
+    try:
+        sent = json.loads(body)
+    except (ValueError, RecursionError):  # not for this route to read
+        return
+    problems = [
+        {"type": "string_unicode", "loc": ("body", *where), "msg": "unencodable", "input": ""}
+        for where in _unencodable(sent)
+    ]
+    if problems:
+        raise RequestValidationError(problems)
+
+
+def _unencodable(value: Any, where: tuple = ()) -> Iterator[tuple]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unencodable(key, where)
+            yield from _unencodable(item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unencodable(item, (*where, index))
+    elif isinstance(value, str) and not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            yield where

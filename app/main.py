@@ -1,28 +1,36 @@
 """The application factory: middleware, static files, routers and error pages."""
 
 import gc
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.params import File
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from psycopg.errors import NumericValueOutOfRange
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import compile_path
 from starlette.types import Scope
 
 from app.core.config import get_settings
 from app.core.i18n import N_, gettext_for
-from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware, hardening_headers
+from app.core.middleware import (
+    BodyLimitMiddleware,
+    CSRFCookieMiddleware,
+    SecurityHeadersMiddleware,
+    hardening_headers,
+)
 from app.core.routing import Router
 from app.core.templating import STATIC_DIR, render, request_locale
-from app.deps import LoginRequired, verify_csrf
+from app.deps import LoginRequired, encodable_json, verify_csrf
 from app.routes import (
     admin_parameters,
     assignments,
@@ -54,7 +62,13 @@ from app.routes import (
     worklist,
 )
 from app.routes.api import router as api_router
-from app.routes.api.errors import api_gettext
+from app.routes.api.errors import (
+    NOT_JSON,
+    api_gettext,
+    documented_refusals,
+    invalid_request,
+    unprocessable,
+)
 
 SERVER_ERROR = N_("Something went wrong on our side. Please try again in a moment.")
 ERROR_TITLES = {
@@ -100,7 +114,9 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
 
-    pages = Router(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+    pages = Router(
+        dependencies=[Depends(verify_csrf), Depends(encodable_json)], include_in_schema=False
+    )
     for module in (
         auth,
         password,
@@ -134,6 +150,9 @@ def create_app() -> FastAPI:
         pages.include_router(module.router)
     app.include_router(pages)
     app.include_router(api_router)
+    app.add_middleware(BodyLimitMiddleware, uploads=_upload_paths(app))
+    plain_openapi = app.openapi
+    app.openapi = lambda: documented_refusals(plain_openapi())
 
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(OverflowError, _id_out_of_range)
@@ -142,6 +161,16 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
     return app
+
+
+def _upload_paths(app: FastAPI) -> list[re.Pattern[str]]:
+    """The routes that take a file: only these admit a body as large as an upload."""
+    return [
+        compile_path(context.path)[0]
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.route, APIRoute)
+        and any(isinstance(field.field_info, File) for field in context.route.dependant.body_params)
+    ]
 
 
 def _login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -161,9 +190,9 @@ def _id_out_of_range(request: Request, _exc: OverflowError) -> Response:
 async def _malformed_request(request: Request, exc: RequestValidationError) -> Response:
     """A page asked for with what cannot be read (an id that is no number) answers with the
     error page in the caller's language, not FastAPI's English JSON: a malformed path names
-    nothing, so 404. The API keeps its own answer."""
+    nothing, so 404. The API answers field by field, also in the caller's language."""
     if request.url.path.startswith("/api/"):
-        return await request_validation_exception_handler(request, exc)
+        return invalid_request(request, exc)
     in_path = any(error["loc"][0] == "path" for error in exc.errors())
     return _http_error(request, StarletteHTTPException(404 if in_path else 422))
 
@@ -179,7 +208,9 @@ def _data_error(request: Request, exc: DataError) -> Response:
 def _server_error(request: Request, _exc: Exception) -> Response:
     """A fault: no trace shown, a plain message in the caller's language, and the hardening
     headers (this answer leaves from outside the middleware that adds them elsewhere)."""
-    headers = hardening_headers(request.url.scheme == "https")
+    # The fault may have left the request's body unread: the client must not send another
+    # request on this connection, which the server is about to close.
+    headers = {**hardening_headers(request.url.scheme == "https"), "Connection": "close"}
     if request.url.path.startswith("/api/"):
         detail = api_gettext(request)(SERVER_ERROR)
         return JSONResponse({"detail": detail}, 500, headers=headers)
@@ -194,6 +225,9 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     stock = exc.detail == HTTPStatus(exc.status_code).phrase
     message = title if stock or not isinstance(exc.detail, str) else exc.detail
     if request.url.path.startswith("/api/"):
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError):
+            # FastAPI's English 400 for a body json cannot decode (not UTF-8, nested too deep).
+            return unprocessable(request, [(("body",), NOT_JSON, "json_invalid")])
         detail = api_gettext(request)(message)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
     _ = gettext_for(request_locale(request))

@@ -133,3 +133,14 @@ def test_a_fault_answers_without_a_trace_and_with_the_hardening_headers():
         assert "unsafe-inline" not in answer.headers["content-security-policy"]
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert "strict-transport-security" in answer.headers
+
+
+def test_over_https_every_cookie_is_secure_and_over_http_none_is(client, as_user, db):
+    """The language and the remembered worklist search too, not only the session's."""
+    for base, secure in (("https://testserver", True), ("http://testserver", False)):
+        browser = TestClient(client.app, base_url=base)
+        cookies = sign_in(browser, "mei").headers.get_list("set-cookie")
+        cookies += browser.get("/worklist?q=王").headers.get_list("set-cookie")
+        names = {c.split("=")[0] for c in cookies}
+        assert names >= {"vg_session", "vg_csrf", "vg_lang", "vg_worklist"}
+        assert all(("; Secure" in c) is secure for c in cookies), cookies

@@ -1,7 +1,10 @@
 """The JSON API under /api/v1 (contract: shared/reference/api.md). Bearer tokens only: the API
 never reads the browser's session cookie, so it needs no CSRF token."""
 
+from fastapi import Depends
+
 from app.core.routing import Router
+from app.deps import encodable_json
 from app.routes.api import (
     accounts,
     audit,
@@ -16,7 +19,7 @@ from app.routes.api import (
     worklists,
 )
 
-router = Router(prefix="/api/v1")
+router = Router(prefix="/api/v1", dependencies=[Depends(encodable_json)])
 router.include_router(accounts.router)
 router.include_router(regions.router)
 router.include_router(households.router)

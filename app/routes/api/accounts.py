@@ -9,7 +9,7 @@ from app.core.db import SessionDep
 from app.deps import ApiUser, client_address
 from app.models import Region
 from app.models.auth import SessionKind
-from app.routes.api.errors import api_gettext
+from app.routes.api.errors import api_gettext, refusals
 from app.routes.api.schemas import HealthOut, MeOut, RegionRef, TokenOut, TokenRequest
 from app.routes.auth import retry_after_header
 from app.services.auth import LoginRefused, authenticate, open_session
@@ -17,7 +17,7 @@ from app.services.auth import LoginRefused, authenticate, open_session
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/auth/token", response_model=TokenOut)
+@router.post("/auth/token", response_model=TokenOut, responses=refusals(401, 429))
 def issue_token(body: TokenRequest, request: Request, session: SessionDep):
     try:
         user = authenticate(session, body.username, body.password, client_address(request))

@@ -33,10 +33,66 @@ class UnprocessableOut(BaseModel):
     detail: list[ProblemOut]
 
 
-UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
-    422: {"model": UnprocessableOut, "description": "Invalid input, field by field."}
+class ErrorOut(BaseModel):
+    detail: str = Field(description="In the caller's language (Accept-Language: en, else Chinese).")
+
+
+# What each refusal means, for the API's schema (documented_refusals).
+REFUSALS = {
+    401: "No valid bearer token (POST /auth/token: wrong name or password).",
+    403: "The caller's role may not do this.",
+    404: "No such record within the caller's reach.",
+    409: "It clashes with what is stored.",
+    413: "The body is larger than this kind of request may send.",
+    422: "Invalid input, field by field.",
+    429: "Too many attempts: wait the Retry-After seconds.",
 }
 
+
+UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
+    422: {"model": UnprocessableOut, "description": REFUSALS[422]}
+}
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A route's refusals beyond those every route documents (documented_refusals)."""
+    return {status: {"model": ErrorOut, "description": REFUSALS[status]} for status in statuses}
+
+
+def documented_refusals(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every API operation lists the refusals any such operation may answer, in the project's
+    error shapes: 401 and 403 when it needs a token, 404 when a path names a record, 413 when
+    it takes a body, 422 (ours, not FastAPI's English one) when it reads any input."""
+    shapes = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, UnprocessableOut):
+        shape = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        shapes.update(shape.pop("$defs", {}))
+        shapes[model.__name__] = shape
+    for validation in ("HTTPValidationError", "ValidationError"):
+        shapes.pop(validation, None)
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            answers = operation.setdefault("responses", {})
+            parameters = operation.get("parameters", [])
+            statuses = [
+                *((401, 403) if "security" in operation else ()),
+                *((404,) if any(p["in"] == "path" for p in parameters) else ()),
+                *((413,) if "requestBody" in operation else ()),
+                *((422,) if "requestBody" in operation or parameters else ()),
+            ]
+            for status in statuses:
+                model = UnprocessableOut if status == 422 else ErrorOut
+                if str(status) not in answers or "HTTPValidationError" in str(answers[str(status)]):
+                    answers[str(status)] = _answer(model, REFUSALS[status])
+    return schema
+
+
+def _answer(model: type[BaseModel], description: str) -> dict[str, Any]:
+    shape = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"description": description, "content": {"application/json": {"schema": shape}}}
+
+
+NOT_JSON = N_("The body is not valid JSON.")
 DATETIME = N_("Enter a date and time as ISO 8601, such as 2024-06-30T14:30+08:00.")
 # Pydantic's error types → what the caller is told (msgids, in their language).
 VALIDATION_MESSAGES = {
@@ -58,7 +114,7 @@ VALIDATION_MESSAGES = {
     "union_tag_not_found": N_("Name the scheme: resident or flexible."),
     "too_short": N_("Give at least %(min_length)s items here."),
     "too_long": N_("Give at most %(max_length)s items here."),
-    "json_invalid": N_("The body is not valid JSON."),
+    "json_invalid": NOT_JSON,
     "model_attributes_type": N_("Send an object here."),
     "dict_type": N_("Send an object here."),
     "list_type": N_("Send a list here."),
@@ -70,6 +126,7 @@ VALIDATION_MESSAGES = {
         "Enter a date and time as ISO 8601, such as 2024-06-30T14:30+08:00."
     ),
     "string_type": N_("Send text here."),
+    "string_unicode": N_("This text holds a character that cannot be stored: type it again."),
 }
 NOT_VALID = N_("This value is not valid.")
 
@@ -85,9 +142,13 @@ class LocalisedErrors(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as invalid:
-                return unprocessable(request, map(_problem, invalid.errors()))
+                return invalid_request(request, invalid)
 
         return route
+
+
+def invalid_request(request: Request, invalid: RequestValidationError) -> JSONResponse:
+    return unprocessable(request, map(_problem, invalid.errors()))
 
 
 def _problem(error: dict[str, Any]) -> tuple[Sequence[Any], str | Message, str]:

@@ -13,7 +13,7 @@ from app.domain.codes import Role
 from app.domain.registry import HouseholdForm
 from app.domain.validation import Invalid
 from app.models import Household, User
-from app.routes.api.errors import api_gettext, refused
+from app.routes.api.errors import api_gettext, refusals, refused
 from app.routes.api.schemas import (
     HouseholdIn,
     HouseholdOut,
@@ -104,7 +104,12 @@ def create_household(request: Request, body: HouseholdIn, user: ApiRegistrar, se
     return household_out(session, household)
 
 
-@router.post("/households/{household_id}/people", response_model=PersonOut, status_code=201)
+@router.post(
+    "/households/{household_id}/people",
+    response_model=PersonOut,
+    status_code=201,
+    responses=refusals(409),
+)
 def add_person(
     request: Request,
     body: PersonIn,
