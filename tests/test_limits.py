@@ -5,6 +5,7 @@ pages on the API."""
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.core import clock
@@ -60,15 +61,125 @@ def test_four_failures_then_the_right_password_still_signs_in(client):
     assert sign_in(client, "mei").status_code == 303
 
 
-def test_failures_older_than_the_window_no_longer_count(client, monkeypatch):
+@pytest.fixture
+def at(monkeypatch):
+    """``at(seconds)`` stops the clock that many seconds after the test began."""
     start = clock.now()
-    for minutes in range(5):  # one failure a minute
-        monkeypatch.setattr(clock, "now", lambda m=minutes: start + timedelta(minutes=m))
+
+    def stopped(seconds: float) -> None:
+        monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=seconds))
+
+    return stopped
+
+
+def test_without_a_device_cookie_each_failure_beyond_five_doubles_the_wait(client, at):
+    at(0)
+    for _ in range(5):
         sign_in(client, "mei", "wrong-password")
-    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=14, seconds=59))
-    assert sign_in(client, "mei").status_code == 429
-    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=15, seconds=1))
-    assert sign_in(client, "mei").status_code == 303, "the first failure has left the window"
+    waited = sign_in(client, "mei")
+    assert waited.status_code == 429 and TOO_MANY in waited.text
+    assert waited.headers["retry-after"] == "31"
+    at(30)
+    assert sign_in(client, "mei", "wrong-password").status_code == 400, "tried after the wait"
+    assert sign_in(client, "mei").headers["retry-after"] == "61"
+    at(90)
+    assert sign_in(client, "mei").status_code == 303, "never locked for good"
+
+
+def test_failures_are_forgotten_after_a_day(client, at):
+    for n in range(12):
+        at(n * 16 * 60)
+        sign_in(client, "mei", "wrong-password")
+    at(12 * 16 * 60 + 86_400)
+    for _ in range(4):
+        sign_in(client, "mei", "wrong-password")
+    assert sign_in(client, "mei").status_code == 303
+
+
+def sign_out(client) -> None:
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+
+
+@pytest.fixture
+def elsewhere():
+    """A caller at another address, with a cookie jar of its own."""
+    from app.main import app
+
+    with TestClient(app, client=("203.0.113.9", 40000)) as other:
+        yield other
+
+
+def test_the_owners_phone_signs_in_during_a_guessing_attack_from_elsewhere(client, elsewhere):
+    assert sign_in(client, "mei").status_code == 303
+    sign_out(client)
+    for _ in range(30):
+        sign_in(elsewhere, "mei", "wrong-password")
+    assert sign_in(elsewhere, "mei").status_code == 429, "the guesser still waits"
+    assert sign_in(client, "mei").status_code == 303, "the owner's phone does not"
+
+
+def test_the_owners_phone_signs_in_though_its_carrier_address_guessed_many_accounts(
+    client, elsewhere
+):
+    sign_in(client, "mei")
+    sign_out(client)
+    for n in range(25):
+        sign_in(client, f"guess{n}", "wrong-password")
+    assert sign_in(client, "ming").status_code == 429, "a phone new to the account waits"
+    assert sign_in(client, "mei").status_code == 303
+
+
+def test_a_phone_keeps_its_own_allowance_and_signing_in_renews_it(client, elsewhere):
+    sign_in(client, "mei")
+    sign_out(client)
+    for _ in range(4):
+        sign_in(client, "mei", "wrong-password")
+    assert sign_in(client, "mei").status_code == 303
+    sign_out(client)
+    for _ in range(5):
+        sign_in(client, "mei", "wrong-password")
+    assert sign_in(client, "mei").status_code == 429, "a stolen phone cannot guess on and on"
+    assert sign_in(elsewhere, "mei").status_code == 303, "nor does it slow anyone else"
+
+
+def test_a_device_cookie_helps_only_the_account_it_was_given_for(client):
+    sign_in(client, "mei")
+    sign_out(client)
+    for _ in range(5):
+        sign_in(client, "ming", "wrong-password")
+    assert sign_in(client, "ming").status_code == 429
+
+
+def test_a_tampered_device_cookie_counts_as_none(client, elsewhere):
+    sign_in(client, "mei")
+    genuine = client.cookies.get("vg_device")
+    for _ in range(5):
+        sign_in(elsewhere, "mei", "wrong-password")
+    elsewhere.cookies.set("vg_device", genuine[:-1] + ("B" if genuine.endswith("A") else "A"))
+    assert sign_in(elsewhere, "mei").status_code == 429
+
+
+def test_the_device_cookie_is_long_lived_signed_http_only_and_for_sign_in_only(client):
+    from app.main import app
+
+    cookie = sign_in(client, "mei").headers.get_list("set-cookie")
+    (device,) = [c for c in cookie if c.startswith("vg_device=")]
+    assert "HttpOnly" in device and "SameSite=lax" in device and "Path=/login" in device
+    assert "Max-Age=34560000" in device and "Secure" not in device
+    with TestClient(app, base_url="https://testserver") as over_tls:
+        cookies = sign_in(over_tls, "mei").headers.get_list("set-cookie")
+    assert any(c.startswith("vg_device=") and "Secure" in c for c in cookies)
+
+
+def test_the_api_hands_out_a_device_token_that_keeps_the_phones_allowance(client, elsewhere):
+    first = token_request(client, "mei", "correct-horse-battery").json()
+    for _ in range(10):
+        token_request(elsewhere, "mei")
+    body = {"username": "mei", "password": "correct-horse-battery", "device": first["device"]}
+    again = client.post("/api/v1/auth/token", json=body)
+    assert again.status_code == 200
+    assert again.json()["device"] == first["device"]
+    assert token_request(elsewhere, "mei", "correct-horse-battery").status_code == 429
 
 
 # --- upload limits -------------------------------------------------------------------------
