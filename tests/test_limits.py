@@ -2,6 +2,7 @@
 address (pages and API alike), upload size and row limits with a clear message, and capped
 pages on the API."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,9 @@ from sqlmodel import select
 from app.core import clock
 from app.core.i18n import Message, gettext_for
 from app.domain.imports import MAX_BYTES, MAX_ROWS
-from app.models import Household, ImportJob
+from app.models import AuditEvent, Household, ImportJob
 from tests.conftest import csrf_token, sign_in
-from tests.factories import household
+from tests.factories import household, user_id
 
 zh = gettext_for("zh_CN")
 TOO_MANY = "登录失败次数过多"
@@ -250,3 +251,59 @@ def test_a_page_far_beyond_the_end_is_empty_not_an_error(client, api_token, db):
 
 def test_the_household_page_ignores_a_page_too_large_for_the_database(as_user):
     assert as_user("lee").get("/households?page=99999999999999999999").status_code == 200
+
+
+# --- clearing a sign-in wait ---------------------------------------------------------------
+
+
+def slow_down(client, username: str) -> None:
+    for _ in range(5):
+        sign_in(client, username, "wrong-password")
+
+
+def test_a_lead_sees_a_slowed_member_asks_first_and_clears_the_wait(as_user, db, elsewhere):
+    slow_down(elsewhere, "mei")
+    lead = as_user("lee")
+    team_page = lead.get("/team").text
+    mei = user_id(db, "mei")
+    (link,) = re.findall(rf'href="(/team/\d+/members/{mei}/sign-in-lock)"', team_page)
+    assert "登录已放慢" in team_page
+    question = lead.get(link)
+    assert "清除等待" in question.text and "梅队员" in question.text
+    assert sign_in(elsewhere, "mei").status_code == 429, "asking changed nothing"
+    cleared = lead.post(link, data={"csrf_token": csrf_token(lead, link)}, follow_redirects=False)
+    assert cleared.status_code == 303
+    assert sign_in(elsewhere, "mei").status_code == 303
+    (row,) = db.exec(select(AuditEvent).where(AuditEvent.action == "login_lock_cleared")).all()
+    assert (row.username, row.target, row.detail) == ("lee", f"user:{mei}", {"failures": 5})
+    assert "登录已放慢" not in lead.get("/team").text
+
+
+def test_a_lead_cannot_clear_the_wait_of_someone_outside_their_teams(as_user, db, elsewhere):
+    slow_down(elsewhere, "otto")
+    lead = as_user("lee")
+    team_id = re.search(r"/team/(\d+)/members/", lead.get("/team").text).group(1)
+    link = f"/team/{team_id}/members/{user_id(db, 'otto')}/sign-in-lock"
+    assert lead.get(link).status_code == 404
+    refused = lead.post(link, data={"csrf_token": csrf_token(lead, "/team")})
+    assert refused.status_code == 404
+    assert sign_in(elsewhere, "otto").status_code == 429
+
+
+def test_a_member_cannot_clear_a_wait(as_user, db, elsewhere):
+    slow_down(elsewhere, "ming")
+    member = as_user("mei")
+    link = f"/admin/users/{user_id(db, 'ming')}/sign-in-lock"
+    assert member.post(link, data={"csrf_token": csrf_token(member, "/")}).status_code == 403
+    assert sign_in(elsewhere, "ming").status_code == 429
+
+
+def test_an_admin_clears_anyones_wait_from_the_users_page(as_user, db, elsewhere):
+    slow_down(elsewhere, "lee")
+    admin = as_user("alice")
+    link = f"/admin/users/{user_id(db, 'lee')}/sign-in-lock"
+    assert link in admin.get("/admin/users").text
+    admin.post(link, data={"csrf_token": csrf_token(admin, link)})
+    assert sign_in(elsewhere, "lee").status_code == 303
+    (row,) = db.exec(select(AuditEvent).where(AuditEvent.action == "login_lock_cleared")).all()
+    assert row.username == "alice"
