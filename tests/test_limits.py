@@ -6,9 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import delete, select
 
+from app.cli import server_options
 from app.core import clock
 from app.core.i18n import Message, gettext_for
 from app.domain.imports import MAX_BYTES, MAX_ROWS
@@ -307,3 +309,40 @@ def test_an_admin_clears_anyones_wait_from_the_users_page(as_user, db, elsewhere
     assert sign_in(elsewhere, "lee").status_code == 303
     (row,) = db.exec(select(AuditEvent).where(AuditEvent.action == "login_lock_cleared")).all()
     assert row.username == "alice"
+
+
+# --- which address is the caller's ---------------------------------------------------------
+
+
+def served_app(peer: str) -> TestClient:
+    """The app as `python -m app.cli serve` wraps it, reached from ``peer``, the caller's own
+    X-Forwarded-For sent with every request."""
+    config = uvicorn.Config("app.main:app", **server_options())
+    config.load()
+    forged = {"X-Forwarded-For": "198.51.100.7"}
+    return TestClient(config.loaded_app, client=(peer, 40000), headers=forged)
+
+
+def failed_from(db) -> str:
+    (row,) = db.exec(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
+    return row.address
+
+
+def test_x_forwarded_for_is_ignored_unless_forwarded_allow_ips_names_the_peer(
+    client, db, monkeypatch
+):
+    db.exec(delete(AuditEvent))
+    db.commit()
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    with served_app("127.0.0.1") as on_the_host:
+        sign_in(on_the_host, "mei", "wrong-password")
+    assert failed_from(db) == "127.0.0.1", "not even from the host itself"
+
+
+def test_x_forwarded_for_from_the_named_proxy_gives_the_callers_address(client, db, monkeypatch):
+    db.exec(delete(AuditEvent))
+    db.commit()
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.2")
+    with served_app("10.0.0.2") as proxy:
+        sign_in(proxy, "mei", "wrong-password")
+    assert failed_from(db) == "198.51.100.7"
