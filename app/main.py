@@ -18,6 +18,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
 from app.core.config import get_settings
+from app.core.deployment import DeploymentCheck
 from app.core.i18n import N_, gettext_for
 from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware, hardening_headers
 from app.core.routing import Router
@@ -98,6 +99,8 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CSRFCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    if get_settings().env == "production":
+        app.add_middleware(DeploymentCheck)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
 
     pages = Router(dependencies=[Depends(verify_csrf)], include_in_schema=False)

@@ -7,7 +7,7 @@ the wait, up to the longest: guessing slows to a crawl, yet nobody is shut out f
 owner's own phone keeps its allowance whatever others try.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,3 +50,25 @@ def failures_since_success(attempts: Iterable[tuple[datetime, bool]]) -> list[da
     ordered = sorted(attempts)
     last_success = max((n for n, (_, succeeded) in enumerate(ordered) if succeeded), default=-1)
     return [at for at, _ in ordered[last_success + 1 :]]
+
+
+def deployment_doubts(seen: Sequence[tuple[str, str]]) -> list[str]:
+    """What the addresses and schemes of the first requests a server answered say is wrong
+    with how it is reached (for its log): one address for all means the proxy's address is
+    taken for every caller's (FORWARDED_ALLOW_IPS unset), and with no https the cookies go
+    without Secure and no HSTS is sent."""
+    doubts = []
+    addresses = {address for address, _ in seen}
+    if len(seen) > 1 and len(addresses) == 1:
+        doubts.append(
+            f"All of the first {len(seen)} requests came from {addresses.pop() or 'nowhere'}:"
+            " if it is a reverse proxy, set FORWARDED_ALLOW_IPS to its address, or sign-in"
+            " throttling counts every caller as one."
+        )
+    if seen and all(scheme != "https" for _, scheme in seen):
+        doubts.append(
+            f"None of the first {len(seen)} requests arrived over https: cookies go without"
+            " Secure and no HSTS is sent. Serve through a proxy that ends TLS and set"
+            " FORWARDED_ALLOW_IPS so it can say so (X-Forwarded-Proto)."
+        )
+    return doubts

@@ -2,7 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from app.domain.throttle import Allowance, failures_since_success, wait_before_next_try
+from app.domain.throttle import (
+    Allowance,
+    deployment_doubts,
+    failures_since_success,
+    wait_before_next_try,
+)
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 ALLOWANCE = Allowance(
@@ -52,3 +57,18 @@ def test_a_phone_that_signs_in_starts_its_count_afresh():
     assert failures_since_success(tries) == []
     later = [*tries, (NOW - timedelta(seconds=10), False)]
     assert failures_since_success(later) == seconds_ago(10)
+
+
+def test_a_server_whose_callers_all_share_one_address_doubts_its_proxy_setting():
+    (doubt,) = deployment_doubts([("10.0.0.2", "https")] * 100)
+    assert "10.0.0.2" in doubt and "FORWARDED_ALLOW_IPS" in doubt
+
+
+def test_a_server_reached_only_over_plain_http_says_cookies_are_not_secure():
+    seen = [("198.51.100.7", "http"), ("203.0.113.9", "http")]
+    (doubt,) = deployment_doubts(seen)
+    assert "https" in doubt and "Secure" in doubt
+
+
+def test_callers_from_many_addresses_over_https_raise_no_doubt():
+    assert deployment_doubts([("198.51.100.7", "https"), ("203.0.113.9", "https")]) == []
