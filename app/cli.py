@@ -3,6 +3,7 @@ backup``."""
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -102,7 +103,8 @@ def server_options() -> dict:
     httptools, VANGUARD_WORKERS processes sharing nothing but the database, the access log
     without query strings in each. Behind a reverse proxy, X-Forwarded-For/-Proto give the real
     address (throttling) and scheme (Secure cookies, HSTS); uvicorn trusts them from
-    FORWARDED_ALLOW_IPS only."""
+    FORWARDED_ALLOW_IPS only, and here from nobody until it is set (uvicorn's default would
+    trust the host itself, so anyone on it could pass for any address)."""
     from app.core.access_log import logging_config
 
     settings = get_settings()
@@ -112,7 +114,7 @@ def server_options() -> dict:
         "workers": settings.workers,
         "loop": "uvloop",
         "http": "httptools",
-        "proxy_headers": True,
+        "proxy_headers": "FORWARDED_ALLOW_IPS" in os.environ,
         "log_config": logging_config(),
     }
 

@@ -21,6 +21,7 @@ from starlette.routing import compile_path
 from starlette.types import Scope
 
 from app.core.config import get_settings
+from app.core.deployment import DeploymentCheck
 from app.core.i18n import N_, gettext_for
 from app.core.middleware import (
     BodyLimitMiddleware,
@@ -112,6 +113,8 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CSRFCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    if get_settings().env == "production":
+        app.add_middleware(DeploymentCheck)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
 
     pages = Router(

@@ -183,6 +183,15 @@ def test_questions_the_parameter_table_cannot_answer_are_422_not_500(client):
     )
 
 
+@pytest.mark.parametrize("sent", ["0", "1700000000", "2000-1-1"])
+def test_a_birth_date_sent_as_a_number_is_refused_not_read_as_1970(client, sent):
+    answer = client.get(f"/api/v1/pension/retirement?birth_date={sent}")
+    assert messages(answer) == {("query", "birth_date"): "请按“年-月-日”（YYYY-MM-DD）填写日期。"}
+    person = {"birth_date": 0, "sex": "M"}
+    body = {"person": person, "option": {"scheme": "resident", "tier": 200}}
+    assert ("body", "person", "birth_date") in messages(ask(client, "estimate", body))
+
+
 def test_absurd_amounts_are_refused_rather_than_overflowing_the_arithmetic(client):
     option = {"scheme": "resident", "tier": 1}
     person = {"birth_date": "2000-01-01", "sex": "F"}

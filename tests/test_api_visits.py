@@ -218,6 +218,22 @@ def test_a_malformed_body_is_a_422_naming_the_field(
     assert visits_stored(db) == 0
 
 
+def test_a_malformed_client_uuid_is_named_as_such_not_as_an_expired_form(
+    client, api_token, db, home, wang
+):
+    answer = client.post(
+        "/api/v1/visits",
+        json=a_visit(home, [wang], client_uuid="visit-42"),
+        headers=api_token("mei"),
+    )
+    assert answer.status_code == 422
+    (problem,) = answer.json()["detail"]
+    assert problem["loc"] == ["body", "client_uuid"]
+    assert "UUID" in problem["msg"] and "不是有效的" in problem["msg"]
+    assert "表单已过期" not in problem["msg"]
+    assert visits_stored(db) == 0
+
+
 def test_a_calculation_saved_for_someone_else_is_refused(client, api_token, db, home, wang):
     li = factories.person(db, home, name="李强", id_number=factories.id_number(order=125))
     steps = [{"person_id": wang.id, "calculation_id": saved_calculation(db, li)}]

@@ -1,6 +1,7 @@
 """The worklist and assignments through the API."""
 
-from tests.factories import household, id_number, person, user_id
+from app.domain.codes import RegionLevel
+from tests.factories import household, id_number, person, region, region_named, user_id
 
 
 def homes(db, count=3):
@@ -73,3 +74,20 @@ def test_assigning_to_someone_outside_the_leads_teams_is_a_422(client, api_token
     )
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "member_id"]
+
+
+def test_assigning_a_household_outside_the_leads_scope_is_a_404_and_changes_nothing(
+    client, api_token, db
+):
+    ours = homes(db, 1)[0]
+    other_township = region_named(db, "玉兴街道")
+    village = region(db, "东村", RegionLevel.village, other_township)
+    elsewhere = household(db, village.name, address="东村1号")
+    answer = client.post(
+        "/api/v1/assignments",
+        json={"household_ids": [ours.id, elsewhere.id], "member_id": user_id(db, "mei")},
+        headers=api_token("lee"),
+    )
+    assert answer.status_code == 404
+    db.refresh(ours)
+    assert ours.assignee_id is None

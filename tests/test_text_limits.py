@@ -230,6 +230,7 @@ TYPED = {
 NOT_TYPED = {
     "login_attempt.username",  # what was tried, cut to the column: a log, not a record
     "login_attempt.address",
+    "login_attempt.device",  # the id the server put in a signed cookie
     "region.name",
     "region.level",
     "region.code",

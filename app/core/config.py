@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 120
     session_max_hours: int = 12
     token_hours: int = 12
-    login_window_minutes: int = 15
+    login_longest_wait_minutes: int = 15
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20
     # A font with Chinese glyphs for report PDFs and images (.ttc/.otf/.ttf); empty: Debian's

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "follow_up_set": N_("Follow-up date set"),
     "login_failed": N_("Failed sign-in"),
     "login_throttled": N_("Sign-in refused: too many failures"),
+    "login_lock_cleared": N_("Sign-in wait cleared"),
     "logout": N_("Signed out"),
     "password_changed": N_("Changed own password"),
     "password_reset": N_("Password reset"),

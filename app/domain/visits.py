@@ -293,7 +293,9 @@ def normalised_uuid(text: str) -> str | None:
 def _uuid(errors, text: str) -> str:
     found = normalised_uuid(text)
     if found is None:
-        errors["client_uuid"] = N_("The form is out of date: open it again.")
+        errors["client_uuid"] = N_(
+            "client_uuid is not a UUID (such as 123e4567-e89b-42d3-a456-426614174000)."
+        )
     return found or ""
 
 

@@ -27,6 +27,8 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
+    """A throttling log (kept a day; the audit keeps every sign-in for good)."""
+
     __tablename__ = "login_attempt"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,3 +36,5 @@ class LoginAttempt(SQLModel, table=True):
     address: str = Field(max_length=45, index=True)
     at: datetime = Field(index=True)
     succeeded: bool
+    # The id in the phone's device cookie (an earlier sign-in to this account), if it sent one.
+    device: str | None = Field(default=None, max_length=32, index=True)

@@ -3,7 +3,7 @@ previewed first), unassign, move one member's whole list to another."""
 
 from typing import Annotated
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, HTTPException, Request, status
 from fastapi.responses import RedirectResponse
 
 from app.core import clock
@@ -86,6 +86,8 @@ def assign(
         changed = assignments.assign(session, ids, member, by=user)
     except Invalid as invalid:
         return _page(request, session, user, errors=invalid.errors)
+    except assignments.HouseholdsNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND) from None
     return _page(request, session, user, done=changed)
 
 

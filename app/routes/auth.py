@@ -14,9 +14,19 @@ from app.core.security import new_token, sign
 from app.core.templating import render, request_locale
 from app.deps import SESSION_COOKIE, OptionalUser, client_address, session_token
 from app.models.auth import SessionKind
-from app.services.auth import LoginRefused, authenticate, close_session, open_session
+from app.services.auth import (
+    LoginRefused,
+    authenticate,
+    close_session,
+    device_token,
+    open_session,
+)
 
 router = Router()
+# A phone that has signed in keeps its own allowance of failed sign-ins (app/domain/throttle.py);
+# kept across sign-outs, sent only to the sign-in page.
+DEVICE_COOKIE = "vg_device"
+DEVICE_COOKIE_DAYS = 400
 
 
 def safe_next(target: str | None) -> str:
@@ -44,8 +54,9 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ):
+    kept = request.cookies.get(DEVICE_COOKIE)
     try:
-        user = authenticate(session, username, password, client_address(request))
+        user = authenticate(session, username, password, client_address(request), kept)
     except LoginRefused as refused:
         error = gettext_for(request_locale(request))(refused.message, **refused.values)
         context = {"next": safe_next(next), "username": username, "error": error}
@@ -60,6 +71,15 @@ def login(
     token, _session = open_session(session, user, SessionKind.web)
     response = RedirectResponse(safe_next(next), status_code=303)
     _set_session_cookie(request, response, sign(token, "session"))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token(user, kept),
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/login",
+    )
     response.headers.append("set-cookie", csrf_cookie_header(new_token(), request.scope))
     response.set_cookie("vg_lang", user.locale, max_age=365 * 86400, samesite="lax")
     return response

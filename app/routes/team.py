@@ -16,7 +16,7 @@ from app.deps import chosen_team, found_or_404, require_role
 from app.domain.codes import Role
 from app.domain.validation import Invalid, whole_number
 from app.models import Region, Team, User
-from app.services import accounts, assignments, leaflet_usage, regions, worklists
+from app.services import accounts, assignments, auth, leaflet_usage, regions, worklists
 
 router = Router(prefix="/team")
 
@@ -91,6 +91,7 @@ def team_context(
             for view in views
         },
         "members": members,
+        "slowed": auth.slowed_sign_ins(session, [m.member for v in views for m in v.members]),
         "errors": errors or {},
         "year": clock.today().year,
     }
@@ -181,6 +182,25 @@ def remove_member(
         return _removal(request, session, user, team, member, successor, invalid.errors)
     said = "pooled" if chosen == assignments.POOL else "moved"
     return _back(session, user, team, **({said: handed} if handed else {}))
+
+
+def _lock_page(request, session, user: User, team: Team, member: User):
+    action = f"/team/{team.id}/members/{member.id}/sign-in-lock"
+    context = {"account": member, "action": action, "back": _team_url(session, user, team)}
+    return render(request, "auth/sign_in_lock.html", context)
+
+
+@router.get("/{team_id}/members/{member_id}/sign-in-lock")
+def sign_in_lock_page(
+    request: Request, session: SessionDep, user: Lead, team: LedTeam, member_id: int
+):
+    return _lock_page(request, session, user, team, _member_of(session, user, team, member_id))
+
+
+@router.post("/{team_id}/members/{member_id}/sign-in-lock")
+def clear_sign_in_lock(session: SessionDep, user: Lead, team: LedTeam, member_id: int):
+    auth.clear_sign_in_lock(session, _member_of(session, user, team, member_id), by=user)
+    return _back(session, user, team)
 
 
 @router.post("/{team_id}/pools")

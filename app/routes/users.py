@@ -11,7 +11,7 @@ from app.core.templating import render
 from app.deps import AdminUser, found_or_404
 from app.domain.validation import Invalid, whole_number
 from app.models import User
-from app.services import accounts, assignments, regions
+from app.services import accounts, assignments, auth, regions
 
 router = Router(prefix="/admin/users")
 
@@ -21,8 +21,10 @@ def user_or_404(session: SessionDep, user_id: int) -> User:
 
 
 def _list_context(session: SessionDep) -> dict:
+    users = accounts.all_users(session)
     return {
-        "users": accounts.all_users(session),
+        "users": users,
+        "slowed": auth.slowed_sign_ins(session, users),
         "region_names": regions.path_names(session),
         "people": accounts.linked_people(session),
         "errors": {},
@@ -157,6 +159,19 @@ def link_person(
         session.rollback()
         errors = invalid.errors
     return _row(request, session, user, errors, id_number)
+
+
+@router.get("/{user_id}/sign-in-lock")
+def sign_in_lock_page(request: Request, session: SessionDep, admin: AdminUser, user_id: int):
+    account = user_or_404(session, user_id)
+    context = {"account": account, "action": f"/admin/users/{user_id}/sign-in-lock"}
+    return render(request, "auth/sign_in_lock.html", {**context, "back": "/admin/users"})
+
+
+@router.post("/{user_id}/sign-in-lock")
+def clear_sign_in_lock(session: SessionDep, admin: AdminUser, user_id: int):
+    auth.clear_sign_in_lock(session, user_or_404(session, user_id), by=admin)
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.get("/{user_id}/password")

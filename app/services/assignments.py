@@ -143,6 +143,11 @@ def preview(
     return sorted(rows, key=lambda row: HANDOVER_ORDER.index(row.handover))
 
 
+class HouseholdsNotFound(LookupError):
+    """Some households asked for are absent or outside the user's scope (alike: existence does
+    not leak); none changed hands."""
+
+
 def assign(session: Session, household_ids: list[int], member_id: int | None, *, by: User) -> int:
     """Give the households to a member (None: unassign). Only households the user may see and
     members of the user's teams; returns how many changed hands."""
@@ -152,6 +157,8 @@ def assign(session: Session, household_ids: list[int], member_id: int | None, *,
             col(Household.id).in_(household_ids), visible_households(session, by)
         )
     ).all()
+    if len(households) != len(set(household_ids)):
+        raise HouseholdsNotFound
     changed = [h for h in households if h.assignee_id != member_id]
     now = clock.now()
     for household in changed:

@@ -1,5 +1,6 @@
 """Logging in: credentials, throttling, sessions and API tokens (all kept in the database)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -11,8 +12,8 @@ from sqlmodel import Session, col, delete, select
 from app.core import clock
 from app.core.config import get_settings
 from app.core.i18n import N_
-from app.core.security import hash_password, new_token, token_digest, verify_password
-from app.domain.throttle import ThrottlePolicy, wait_before_next_try
+from app.core.security import hash_password, new_token, sign, token_digest, unsign, verify_password
+from app.domain.throttle import Allowance, failures_since_success, wait_before_next_try
 from app.models import AuthSession, LoginAttempt, User
 from app.models.auth import SessionKind
 from app.services import audit
@@ -20,6 +21,9 @@ from app.services import audit
 USERNAME_LENGTH = LoginAttempt.__table__.c.username.type.length
 # Attempts older than this no longer matter to any throttling window and are dropped.
 ATTEMPTS_KEPT = timedelta(days=1)
+# The wait after the first failure beyond an allowance's free ones; each further one doubles it.
+FIRST_WAIT = timedelta(seconds=30)
+DEVICE_ID_LENGTH = LoginAttempt.__table__.c.device.type.length
 
 
 @lru_cache
@@ -43,23 +47,28 @@ class LoginRefused(Exception):
         return {"minutes": max(1, round(self.retry_after.total_seconds() / 60))}
 
 
-def authenticate(session: Session, username: str, password: str, address: str) -> User:
-    """The active user with these credentials, or LoginRefused (wrong, or throttled)."""
+def authenticate(
+    session: Session, username: str, password: str, address: str, device: str | None = None
+) -> User:
+    """The active user with these credentials, or LoginRefused (wrong, or throttled).
+    ``device``: the device token the caller kept from an earlier sign-in, if any."""
     username = username.strip().lower()
     # A longer name is no account's; attempts are logged with what the column holds (PostgreSQL
     # refuses more, where SQLite would keep it).
     logged = username[:USERNAME_LENGTH]
-    wait = _throttle_wait(session, logged, address)
+    user = session.exec(select(User).where(User.username == username)).first()
+    phone = _device_id(device, user)
+    wait = _throttle_wait(session, logged, address, phone)
     if wait is not None:
         audit.record(session, "login_throttled", username=logged, address=address)
         session.commit()
         raise LoginRefused(N_("Too many failed attempts. Try again in %(minutes)s minutes."), wait)
-    user = session.exec(select(User).where(User.username == username)).first()
     valid = verify_password(password, user.password_hash if user else _unknown_user_hash())
     ok = bool(user and valid and user.is_active)
     now = clock.now()
     session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPTS_KEPT))
-    session.add(LoginAttempt(username=logged, address=address, at=now, succeeded=ok))
+    attempt = LoginAttempt(username=logged, address=address, at=now, succeeded=ok, device=phone)
+    session.add(attempt)
     audit.record(
         session, "login" if ok else "login_failed", user=user, username=logged, address=address
     )
@@ -69,26 +78,89 @@ def authenticate(session: Session, username: str, password: str, address: str) -
     return user
 
 
-def _throttle_wait(session: Session, username: str, address: str) -> timedelta | None:
-    settings = get_settings()
-    now = clock.now()
-    window = timedelta(minutes=settings.login_window_minutes)
-    since = now - window
-    recent = select(LoginAttempt.at).where(
-        LoginAttempt.at > since, col(LoginAttempt.succeeded).is_(False)
+def device_token(user: User, kept: str | None) -> str:
+    """The signed token a phone keeps after signing in: the one it sent if it is this
+    account's (the phone keeps its allowance), else a new one."""
+    phone = _device_id(kept, user) or new_token()[:DEVICE_ID_LENGTH]
+    return sign(f"{user.id}:{phone}", "device")
+
+
+def _device_id(token: str | None, user: User | None) -> str | None:
+    """The phone's id in a device token, when the token is genuine and the account's."""
+    owner, _, phone = (unsign(token, "device") or "").partition(":")
+    return phone if user is not None and owner == str(user.id) and phone else None
+
+
+def _allowance(free_failures: int) -> Allowance:
+    longest = timedelta(minutes=get_settings().login_longest_wait_minutes)
+    return Allowance(free_failures, FIRST_WAIT, longest, ATTEMPTS_KEPT)
+
+
+def _throttle_wait(
+    session: Session, username: str, address: str, device: str | None
+) -> timedelta | None:
+    """A phone with its device token waits on its own failures since it last signed in;
+    attempts without one on those of every caller without one, to the account and from the
+    address."""
+    settings, now = get_settings(), clock.now()
+    kept = select(LoginAttempt.at, LoginAttempt.succeeded).where(
+        LoginAttempt.at > now - ATTEMPTS_KEPT
     )
-    by_account = session.exec(recent.where(LoginAttempt.username == username)).all()
-    by_address = session.exec(recent.where(LoginAttempt.address == address)).all()
+    if device is not None:
+        attempts = session.exec(kept.where(LoginAttempt.device == device)).all()
+        allowance = _allowance(settings.login_max_failures_per_account)
+        return wait_before_next_try(failures_since_success(attempts), allowance, now)
+    shared = kept.where(col(LoginAttempt.device).is_(None), col(LoginAttempt.succeeded).is_(False))
+    by_account = session.exec(shared.where(LoginAttempt.username == username)).all()
+    by_address = session.exec(shared.where(LoginAttempt.address == address)).all()
     waits = [
         wait_before_next_try(
-            by_account, ThrottlePolicy(window, settings.login_max_failures_per_account), now
+            [at for at, _ in by_account], _allowance(settings.login_max_failures_per_account), now
         ),
         wait_before_next_try(
-            by_address, ThrottlePolicy(window, settings.login_max_failures_per_address), now
+            [at for at, _ in by_address], _allowance(settings.login_max_failures_per_address), now
         ),
     ]
     pending = [w for w in waits if w is not None]
     return max(pending) if pending else None
+
+
+def slowed_sign_ins(session: Session, users: Iterable[User]) -> set[int]:
+    """The users whose failed sign-ins (from any phone or address) make the next failure
+    wait: the locks a lead or an admin may clear."""
+    names = {user.username: user.id for user in users}
+    now = clock.now()
+    # A day's failures (older ones are deleted), matched here: a city's user names are too many
+    # to send as query parameters.
+    failures = session.exec(
+        select(LoginAttempt.username, LoginAttempt.at).where(
+            LoginAttempt.at > now - ATTEMPTS_KEPT, col(LoginAttempt.succeeded).is_(False)
+        )
+    ).all()
+    allowance = _allowance(get_settings().login_max_failures_per_account)
+    return {
+        user_id
+        for name, user_id in names.items()
+        if allowance.used_up([at for who, at in failures if who == name], now)
+    }
+
+
+def clear_sign_in_lock(session: Session, account: User, *, by: User) -> None:
+    """Forget the account's failed sign-ins, so its next try is not made to wait (the audit
+    keeps every one of them)."""
+    cleared = session.exec(
+        delete(LoginAttempt).where(
+            LoginAttempt.username == account.username, col(LoginAttempt.succeeded).is_(False)
+        )
+    )
+    audit.record(
+        session,
+        "login_lock_cleared",
+        user=by,
+        target=f"user:{account.id}",
+        failures=cleared.rowcount,
+    )
+    session.commit()
 
 
 def open_session(session: Session, user: User, kind: SessionKind) -> tuple[str, AuthSession]:

@@ -12,7 +12,7 @@ from app.models.auth import SessionKind
 from app.routes.api.errors import api_gettext, refusals
 from app.routes.api.schemas import HealthOut, MeOut, RegionRef, TokenOut, TokenRequest
 from app.routes.auth import retry_after_header
-from app.services.auth import LoginRefused, authenticate, open_session
+from app.services.auth import LoginRefused, authenticate, device_token, open_session
 
 router = APIRouter(tags=["accounts"])
 
@@ -20,7 +20,8 @@ router = APIRouter(tags=["accounts"])
 @router.post("/auth/token", response_model=TokenOut, responses=refusals(401, 429))
 def issue_token(body: TokenRequest, request: Request, session: SessionDep):
     try:
-        user = authenticate(session, body.username, body.password, client_address(request))
+        address = client_address(request)
+        user = authenticate(session, body.username, body.password, address, body.device)
     except LoginRefused as refused:
         detail = api_gettext(request)(refused.message, **refused.values)
         if refused.retry_after is not None:
@@ -28,7 +29,11 @@ def issue_token(body: TokenRequest, request: Request, session: SessionDep):
             return JSONResponse({"detail": detail}, status.HTTP_429_TOO_MANY_REQUESTS, headers)
         return JSONResponse({"detail": detail}, status.HTTP_401_UNAUTHORIZED)
     token, _session = open_session(session, user, SessionKind.api)
-    return TokenOut(access_token=token, expires_in=get_settings().token_hours * 3600)
+    return TokenOut(
+        access_token=token,
+        expires_in=get_settings().token_hours * 3600,
+        device=device_token(user, body.device),
+    )
 
 
 @router.get("/me", response_model=MeOut)

@@ -1,14 +1,17 @@
 """Language of API messages (the caller's Accept-Language: English or, by default, Chinese),
 and 422 answers that speak it, whether the body does not parse or the rules refuse it."""
 
+import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from app.core.i18n import DEFAULT_LOCALE, N_, Gettext, Message, gettext_for
 from app.domain.validation import Invalid
@@ -129,6 +132,17 @@ VALIDATION_MESSAGES = {
     "string_unicode": N_("This text holds a character that cannot be stored: type it again."),
 }
 NOT_VALID = N_("This value is not valid.")
+
+
+def _date_as_text(value: object) -> object:
+    """Only YYYY-MM-DD: Pydantic would read a number (``0``, ``"0"``) as seconds since 1970."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_type", "Enter a date as YYYY-MM-DD.")
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_date_as_text)]
 
 
 class LocalisedErrors(APIRoute):

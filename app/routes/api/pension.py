@@ -16,7 +16,7 @@ from app.core.i18n import N_
 from app.domain import pension
 from app.domain.pension.subsidy import GROUPS
 from app.domain.validation import Invalid
-from app.routes.api.errors import UNPROCESSABLE, LocalisedErrors, refused
+from app.routes.api.errors import UNPROCESSABLE, IsoDate, LocalisedErrors, refused
 from app.services.calculations import calculated, check_person
 from app.services.parameters import effective_parameters, jsonable
 
@@ -39,7 +39,7 @@ def in_body(name: str) -> tuple[str, ...]:
 class PensionPersonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    birth_date: date
+    birth_date: IsoDate
     sex: Literal["M", "F"]
     category: Literal["M60", "F55", "F50"] | None = Field(
         None, description="Default M60 for men, F55 for women (F50: women in 工人岗位)."
@@ -267,7 +267,7 @@ def compare(request: Request, body: CompareIn, session: SessionDep):
 def retirement(
     request: Request,
     session: SessionDep,
-    birth_date: date,
+    birth_date: IsoDate,
     category: Annotated[Literal["M60", "F55", "F50"], Query()] = "M60",
 ):
     """The statutory retirement age and month under the 2025 reform, the minimum years for

@@ -39,16 +39,23 @@ from app.domain.visits import (
 from app.services.calculations import CalculatorForm, KeptCalculation
 from app.services.households import HouseholdRow, HouseholdView, PersonView
 
+DEVICE = (
+    "Addition: the device token from this phone's earlier sign-in to the account. With it the"
+    " phone keeps its own allowance of failed sign-ins, whatever others try on the account."
+)
+
 
 class TokenRequest(BaseModel):
     username: str
     password: str
+    device: str | None = Field(None, description=DEVICE)
 
 
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+    device: str = Field(description="Addition: keep it and send it with the next sign-in.")
 
 
 class RegionRef(BaseModel):

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -85,9 +85,11 @@ class AssignmentOut(BaseModel):
 @router.post("/assignments", response_model=AssignmentOut)
 def assign(request: Request, body: AssignmentIn, session: SessionDep, user: ApiLead):
     """Give households to a member of the caller's teams (``member_id`` null: unassign).
-    Households outside the caller's scope are skipped, never revealed."""
+    A household absent or outside the caller's scope answers 404 and nothing changes."""
     try:
         changed = assignments.assign(session, body.household_ids, body.member_id, by=user)
     except Invalid as invalid:
         return field_errors(request, invalid)
+    except assignments.HouseholdsNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND) from None
     return AssignmentOut(assigned=changed)
