@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from app import labels
 from app.core import clock
 from app.models import AuditEvent, Calculation, Visit
-from app.services import assignments, calculations, leaflets
+from app.services import assignments, calculations, leaflets, visits
 from app.services.parameters import effective_parameters
 from tests import factories
 
@@ -70,6 +70,21 @@ def test_the_same_client_uuid_twice_stores_one_visit(client, api_token, db, home
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     assert first.json()["client_uuid"] == body["client_uuid"]
+    assert visits_stored(db) == 1
+
+
+def test_a_send_racing_another_of_the_same_visit_answers_the_stored_visit(
+    client, api_token, db, home, wang, monkeypatch
+):
+    """The second send looked before the first was stored; its insert fails on the UUID."""
+    mei, body = api_token("mei"), a_visit(home, [wang])
+    first = client.post("/api/v1/visits", json=body, headers=mei)
+    looked = visits.repeat_of
+    blind = iter([True, True])  # the route's look and record_visit's, before the first commit
+    monkeypatch.setattr(visits, "repeat_of", lambda *a: None if next(blind, False) else looked(*a))
+    racing = client.post("/api/v1/visits", json=body, headers=mei)
+    assert racing.status_code == 200
+    assert racing.json() == first.json()
     assert visits_stored(db) == 1
 
 
