@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1)
     threads: int = Field(default=40, ge=1)
     db_overflow: int = Field(default=10, ge=0)
+    # Requests of a process that write at once (the rest wait without a thread), and how long
+    # one waits before it is answered 503 with Retry-After.
+    writers: int = Field(default=8, ge=1)
+    write_wait_seconds: float = Field(default=8, gt=0)
     session_idle_minutes: int = 120
     session_max_hours: int = 12
     token_hours: int = 12

@@ -1,18 +1,22 @@
 """The one way to get a database session."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
-from fastapi import Depends
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
+from app.core.i18n import N_
 
 
 def make_engine(url: str) -> Engine:
@@ -93,13 +97,50 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-async def get_session() -> AsyncIterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Opened and closed on the event loop, used in the route's worker thread. A sync
     generator would need a worker thread to close the session and give its connection back:
     with every thread waiting for a pooled connection, none is left to do it (a deadlock until
-    the pool times out)."""
-    with Session(get_engine()) as session:
-        yield session
+    the pool times out). A request that may write first waits its turn (``writing``)."""
+    if request.method in READING:
+        with Session(get_engine()) as session:
+            yield session
+        return
+    async with writing():
+        with Session(get_engine()) as session:
+            yield session
+
+
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY = N_("Many people are saving at once: nothing was saved, try again in a moment.")
+
+
+@asynccontextmanager
+async def writing() -> AsyncIterator[None]:
+    """At most settings.writers requests of a process write at once; the others wait on the
+    event loop, holding neither a thread nor a connection, so reads keep theirs (a hundred
+    writers waiting for SQLite's write lock in every thread froze reads and health). A wait
+    longer than settings.write_wait_seconds answers 503 with Retry-After: the phone keeps the
+    visit and sends it again."""
+    settings = get_settings()
+    gate = _gates.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(settings.writers))
+    try:
+        async with asyncio.timeout(settings.write_wait_seconds):
+            await gate.acquire()
+    except TimeoutError:
+        raise busy() from None
+    try:
+        yield
+    finally:
+        gate.release()
+
+
+def busy() -> HTTPException:
+    return HTTPException(503, BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+RETRY_AFTER_SECONDS = 2
+_gates: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
