@@ -42,6 +42,7 @@ RETRIED = {408, 429, 500, 502, 503, 504}  # answers a member sends again; other 
 RESENT = 0.1  # the share of visits sent twice at once
 P95_GOAL_MS = {"SQLite": 2000, "PostgreSQL": 1000}
 BUSY_GOAL = 1.0  # % of requests answered 503
+HEALTH_GOAL_MS = 200  # the health check while the writes queue ("stays fast")
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Figures:
     answers: dict[int, int] = field(default_factory=dict)  # status → how often
     retries: dict[str, int] = field(default_factory=dict)  # why a send was repeated → how often
     request_ms: list[float] = field(default_factory=list)  # each answered send
+    health_ms: list[float] = field(default_factory=list)  # GET /api/v1/health meanwhile
     visit_ms: list[float] = field(default_factory=list)  # first send to acknowledgment
 
     def retried(self, why: str) -> None:
@@ -149,6 +151,18 @@ async def member_at_work(
         serial += 1
 
 
+async def health_meanwhile(client: httpx.AsyncClient, until: float, figures: Figures) -> None:
+    """A read while the writes queue: the health check twice a second (not while killed)."""
+    while time.perf_counter() < until:
+        started = time.perf_counter()
+        try:
+            if (await client.get("/api/v1/health")).status_code == 200:
+                figures.health_ms.append((time.perf_counter() - started) * 1000)
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.5)
+
+
 async def run(server: Server, members: list[Member], seconds: float, kill: bool) -> dict:
     figures = Figures()
     limits = httpx.Limits(max_connections=len(members) + 10)
@@ -159,6 +173,7 @@ async def run(server: Server, members: list[Member], seconds: float, kill: bool)
         started = time.perf_counter()
         until = started + seconds
         work = [member_at_work(client, member, until, figures) for member in members]
+        work.append(health_meanwhile(client, until, figures))
         crash = {}
         if kill:
             work.append(crash_and_restart(server, started, seconds, crash))
@@ -181,7 +196,7 @@ async def crash_and_restart(server: Server, started: float, seconds: float, cras
 def percentile(values: list[float], share: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100)[int(share * 100) - 1]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1]
 
 
 def summary(
@@ -213,6 +228,10 @@ def summary(
     print(f"  stored but never acknowledged (the answer was lost): {len(unacknowledged)}")
     p50, p95 = percentile(figures.request_ms, 0.5), percentile(figures.request_ms, 0.95)
     print(f"  per request: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    health = percentile(figures.health_ms, 0.95)
+    print(
+        f"  GET /api/v1/health meanwhile: p95 {health:.0f} ms, max {max(figures.health_ms):.0f} ms"
+    )
     for client_uuid, why in list(figures.failed.items())[:5]:
         print(f"    failed {client_uuid}: {why}")
     failed = sum(n for code, n in figures.answers.items() if code >= 500 and code != 503)
@@ -228,6 +247,9 @@ def summary(
             P95_GOAL_MS[database],
             False,
             f"{len(figures.failed)} visits failed for good",
+        ),
+        Figure(
+            f"{run}: health p95", health, "ms", HEALTH_GOAL_MS, False, "reads while writes wait"
         ),
         Figure(f"{run}: visits lost", lost, "", 0, False, "acknowledged, not stored"),
         Figure(f"{run}: visits doubled", doubled, "", 0, False, "one UUID stored twice"),
