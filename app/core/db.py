@@ -118,8 +118,8 @@ BUSY = N_("Many people are saving at once: nothing was saved, try again in a mom
 @asynccontextmanager
 async def writing() -> AsyncIterator[None]:
     """At most settings.writers requests of a process write at once; the others wait on the
-    event loop, holding neither a thread nor a connection, so reads keep theirs (a hundred
-    writers waiting for SQLite's write lock in every thread froze reads and health). A wait
+    event loop, holding neither a thread nor a connection, so reads keep theirs (else a rush of
+    writers waiting for SQLite's write lock could hold every thread and connection). A wait
     longer than settings.write_wait_seconds answers 503 with Retry-After: the phone keeps the
     visit and sends it again."""
     settings = get_settings()
