@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import func, select
 
 from app import labels
@@ -490,14 +491,22 @@ def test_a_visit_that_waits_too_long_for_its_turn_answers_503_with_retry_after(
     assert client.get("/api/v1/health").status_code == 200  # reads wait for no writer
 
 
+@pytest.mark.parametrize(
+    "cut_short",
+    [
+        OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked")),
+        PoolTimeout("QueuePool limit of size 40 overflow 10 reached"),
+    ],
+    ids=["sqlite write lock", "pooled connection"],
+)
 def test_a_wait_for_the_database_cut_short_answers_503_with_retry_after(
-    client, api_token, db, home, wang, monkeypatch
+    client, api_token, db, home, wang, monkeypatch, cut_short
 ):
-    def locked(*_args, **_kwargs):
-        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+    def waited(*_args, **_kwargs):
+        raise cut_short
 
     mei = api_token("mei")
-    monkeypatch.setattr(visits, "record_visit", locked)
+    monkeypatch.setattr(visits, "record_visit", waited)
     answer = client.post("/api/v1/visits", json=a_visit(home, [wang]), headers=mei)
     assert (answer.status_code, answer.headers["Retry-After"]) == (503, "2")
     assert answer.json()["detail"] == "同时保存的人很多，这次没有保存，请稍后再试。"
