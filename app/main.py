@@ -19,7 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
 from app.core.config import get_settings
-from app.core.db import busy
+from app.core.db import busy, write_turn
 from app.core.i18n import N_, gettext_for
 from app.core.middleware import CSRFCookieMiddleware, SecurityHeadersMiddleware, hardening_headers
 from app.core.routing import Router
@@ -95,7 +95,12 @@ async def _serving(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     app = FastAPI(
-        title="Vanguard API", version="1", docs_url=None, redoc_url=None, lifespan=_serving
+        title="Vanguard API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_serving,
+        dependencies=[Depends(write_turn, scope="function")],
     )
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CSRFCookieMiddleware)

@@ -2,7 +2,6 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -97,31 +96,30 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
+async def get_session() -> AsyncIterator[Session]:
     """Opened and closed on the event loop, used in the route's worker thread. A sync
     generator would need a worker thread to close the session and give its connection back:
     with every thread waiting for a pooled connection, none is left to do it (a deadlock until
-    the pool times out). A request that may write first waits its turn (``writing``)."""
-    if request.method in READING:
-        with Session(get_engine()) as session:
-            yield session
-        return
-    async with writing():
-        with Session(get_engine()) as session:
-            yield session
+    the pool times out)."""
+    with Session(get_engine()) as session:
+        yield session
 
 
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY = N_("Many people are saving at once: nothing was saved, try again in a moment.")
 
 
-@asynccontextmanager
-async def writing() -> AsyncIterator[None]:
-    """At most settings.writers requests of a process write at once; the others wait on the
-    event loop, holding neither a thread nor a connection, so reads keep theirs (else a rush of
-    writers waiting for SQLite's write lock could hold every thread and connection). A wait
-    longer than settings.write_wait_seconds answers 503 with Retry-After: the phone keeps the
-    visit and sends it again."""
+async def write_turn(request: Request) -> AsyncIterator[None]:
+    """Every route's first dependency, kept until the route returns (``scope="function"``: not
+    through its background tasks, such as an import). At most settings.writers requests of a
+    process write at once; the others wait here on the event loop, holding neither a thread
+    nor a connection, so reads keep theirs (else a rush of writers waiting for SQLite's write
+    lock could hold every thread and connection). A wait longer than
+    settings.write_wait_seconds answers 503 with Retry-After: the phone keeps the visit and
+    sends it again."""
+    if request.method in READING:
+        yield
+        return
     settings = get_settings()
     gate = _gates.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(settings.writers))
     try:
