@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from psycopg.errors import NumericValueOutOfRange
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import compile_path
@@ -22,6 +23,7 @@ from starlette.types import Scope
 
 from app.core.config import get_settings
 from app.core.deployment import DeploymentCheck
+from app.core.db import busy, write_turn
 from app.core.i18n import N_, gettext_for
 from app.core.middleware import (
     BodyLimitMiddleware,
@@ -108,7 +110,12 @@ async def _serving(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     app = FastAPI(
-        title="Vanguard API", version="1", docs_url=None, redoc_url=None, lifespan=_serving
+        title="Vanguard API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_serving,
+        dependencies=[Depends(write_turn, scope="function")],
     )
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CSRFCookieMiddleware)
@@ -160,6 +167,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(OverflowError, _id_out_of_range)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(PoolTimeout, _database_busy)
+    app.add_exception_handler(OperationalError, _database_busy)
     app.add_exception_handler(RequestValidationError, _malformed_request)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
@@ -205,6 +214,15 @@ def _data_error(request: Request, exc: DataError) -> Response:
     value is a fault."""
     if isinstance(exc.orig, NumericValueOutOfRange):
         return _id_out_of_range(request, OverflowError())
+    return _server_error(request, exc)
+
+
+def _database_busy(request: Request, exc: Exception) -> Response:
+    """A wait for a pooled connection or for SQLite's write lock cut short: the request wrote
+    nothing and may be sent again, so 503 with Retry-After. Any other operational error is a
+    fault."""
+    if isinstance(exc, PoolTimeout) or "locked" in str(exc.orig):
+        return _http_error(request, busy())
     return _server_error(request, exc)
 
 

@@ -22,6 +22,7 @@ BENCHMARKS = [
     "member_bytes",
     "worklist_screen",
     "pension_compare",
+    "load_visits",
 ]
 
 

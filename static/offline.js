@@ -138,6 +138,15 @@
     }
   }
 
+  // A busy server (503) keeps nothing of the visit and says when to send again (Retry-After,
+  // in seconds): the round stops there, every record kept, and starts again then.
+  let comeBack = null;
+  function comeBackWhenAsked(response) {
+    const seconds = Number(response.headers.get("Retry-After")) || 5;
+    clearTimeout(comeBack);
+    comeBack = setTimeout(() => sendAll(false), Math.min(seconds, 300) * 1000);
+  }
+
   // Refused records are tried again only when the member asks (Send now).
   async function sendAll(retryRefused) {
     if (sending) again = true;
@@ -155,6 +164,7 @@
           if (!token) break;
           response = await postVisit(record, token);
         }
+        if (response.status === 503) return comeBackWhenAsked(response);
         if (response.ok) {
           await remove("visits", record.client_uuid);
           localStorage.setItem(lastSyncKey, new Date().toISOString());

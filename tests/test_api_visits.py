@@ -2,17 +2,23 @@
 form's rules, counted in the household's three ones and the worklist, and listed on the
 household's timeline."""
 
+import sqlite3
 import uuid
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import func, select
 
 from app import labels
 from app.core import clock
+from app.core import db as db_module
+from app.core.config import get_settings
 from app.models import AuditEvent, Calculation, Visit
-from app.services import assignments, calculations, leaflets
+from app.services import assignments, calculations, leaflets, visits
 from app.services.parameters import effective_parameters
 from tests import factories
 
@@ -70,6 +76,21 @@ def test_the_same_client_uuid_twice_stores_one_visit(client, api_token, db, home
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     assert first.json()["client_uuid"] == body["client_uuid"]
+    assert visits_stored(db) == 1
+
+
+def test_a_send_racing_another_of_the_same_visit_answers_the_stored_visit(
+    client, api_token, db, home, wang, monkeypatch
+):
+    """The second send looked before the first was stored; its insert fails on the UUID."""
+    mei, body = api_token("mei"), a_visit(home, [wang])
+    first = client.post("/api/v1/visits", json=body, headers=mei)
+    looked = visits.repeat_of
+    blind = iter([True, True])  # the route's look and record_visit's, before the first commit
+    monkeypatch.setattr(visits, "repeat_of", lambda *a: None if next(blind, False) else looked(*a))
+    racing = client.post("/api/v1/visits", json=body, headers=mei)
+    assert racing.status_code == 200
+    assert racing.json() == first.json()
     assert visits_stored(db) == 1
 
 
@@ -469,3 +490,39 @@ def test_three_ones_done_offline_with_kept_calculations_raise_no_quality_flag(
     page = as_user("lee").get("/quality").text
     assert 'data-flag="three_ones_without_calculation"' not in page
     assert 'id="no-flags"' in page
+
+
+def test_a_visit_that_waits_too_long_for_its_turn_answers_503_with_retry_after(
+    client, api_token, db, home, wang, monkeypatch
+):
+    mei = api_token("mei")
+    monkeypatch.setattr(db_module, "_gates", WeakKeyDictionary())
+    monkeypatch.setattr(get_settings(), "writers", 0)
+    monkeypatch.setattr(get_settings(), "write_wait_seconds", 0.05)
+    answer = client.post("/api/v1/visits", json=a_visit(home, [wang]), headers=mei)
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "2"
+    assert answer.json()["detail"] == "同时保存的人很多，这次没有保存，请稍后再试。"
+    assert visits_stored(db) == 0
+    assert client.get("/api/v1/health").status_code == 200  # reads wait for no writer
+
+
+@pytest.mark.parametrize(
+    "cut_short",
+    [
+        OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked")),
+        PoolTimeout("QueuePool limit of size 40 overflow 10 reached"),
+    ],
+    ids=["sqlite write lock", "pooled connection"],
+)
+def test_a_wait_for_the_database_cut_short_answers_503_with_retry_after(
+    client, api_token, db, home, wang, monkeypatch, cut_short
+):
+    def waited(*_args, **_kwargs):
+        raise cut_short
+
+    mei = api_token("mei")
+    monkeypatch.setattr(visits, "record_visit", waited)
+    answer = client.post("/api/v1/visits", json=a_visit(home, [wang]), headers=mei)
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "2")
+    assert answer.json()["detail"] == "同时保存的人很多，这次没有保存，请稍后再试。"

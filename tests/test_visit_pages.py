@@ -4,11 +4,14 @@ person on the visit page, the next follow-up, and what the household page shows 
 import re
 import uuid
 from datetime import timedelta
+from weakref import WeakKeyDictionary
 
 import pytest
 from sqlmodel import func, select
 
 from app.core import clock
+from app.core import db as db_module
+from app.core.config import get_settings
 from app.core.i18n import long_date
 from app.models import EnrolmentChange, Outcome, Visit, VisitPerson, VisitStep
 from app.services import enrolment, leaflets, visits
@@ -107,6 +110,20 @@ def test_the_same_form_sent_twice_stores_one_visit(as_user, db, home, wang):
     assert again.status_code == first.status_code == 303
     assert again.headers["location"] == first.headers["location"]
     assert count(db, Visit) == 1
+
+
+def test_a_form_that_waits_too_long_to_be_saved_is_told_so_and_nothing_is_stored(
+    as_user, db, home, wang, monkeypatch
+):
+    mei = as_user("mei")
+    data = visit_form(mei, home) | {"person_ids": [str(wang.id)]}
+    monkeypatch.setattr(db_module, "_gates", WeakKeyDictionary())
+    monkeypatch.setattr(get_settings(), "writers", 0)  # every turn taken
+    monkeypatch.setattr(get_settings(), "write_wait_seconds", 0.05)
+    answer = mei.post(f"/households/{home.id}/visits", data=data, headers={"HX-Request": "true"})
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "2")
+    assert answer.text == "同时保存的人很多，这次没有保存，请稍后再试。"  # said next to the form
+    assert count(db, Visit) == 0
 
 
 def test_a_refused_form_comes_back_as_typed(as_user, db, home, wang, father):

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=128 * 1024 * 1024, ge=1)
     form_max_bytes: int = Field(default=1024 * 1024, ge=1)
     json_max_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Requests of a process that write at once (the rest wait without a thread), and how long
+    # one waits before it is answered 503 with Retry-After.
+    writers: int = Field(default=8, ge=1)
+    write_wait_seconds: float = Field(default=8, gt=0)
     session_idle_minutes: int = 120
     session_max_hours: int = 12
     token_hours: int = 12

@@ -1,18 +1,21 @@
 """The one way to get a database session."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
-from fastapi import Depends
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
+from app.core.i18n import N_
 
 
 def make_engine(url: str) -> Engine:
@@ -100,6 +103,42 @@ async def get_session() -> AsyncIterator[Session]:
     the pool times out)."""
     with Session(get_engine()) as session:
         yield session
+
+
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY = N_("Many people are saving at once: nothing was saved, try again in a moment.")
+
+
+async def write_turn(request: Request) -> AsyncIterator[None]:
+    """Every route's first dependency, kept until the route returns (``scope="function"``: not
+    through its background tasks, such as an import). At most settings.writers requests of a
+    process write at once; the others wait here on the event loop, holding neither a thread
+    nor a connection, so reads keep theirs (else a rush of writers waiting for SQLite's write
+    lock could hold every thread and connection). A wait longer than
+    settings.write_wait_seconds answers 503 with Retry-After: the phone keeps the visit and
+    sends it again."""
+    if request.method in READING:
+        yield
+        return
+    settings = get_settings()
+    gate = _gates.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(settings.writers))
+    try:
+        async with asyncio.timeout(settings.write_wait_seconds):
+            await gate.acquire()
+    except TimeoutError:
+        raise busy() from None
+    try:
+        yield
+    finally:
+        gate.release()
+
+
+def busy() -> HTTPException:
+    return HTTPException(503, BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+RETRY_AFTER_SECONDS = 2
+_gates: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -104,8 +104,18 @@ def record_visit(
     known = repeat_of(session, form.client_uuid, by)
     if known is not None:
         return known, False
-    visit = new_visit(session, household, form, by=by, source=source, kept=kept)
-    return _committed(session, visit, form.client_uuid, by)
+    try:
+        visit = new_visit(session, household, form, by=by, source=source, kept=kept)
+        session.commit()
+    except IntegrityError:
+        # Two sends of one visit racing: the loser's insert fails on the UUID (at the flush or
+        # the commit) and it answers the winner's visit.
+        session.rollback()
+        known = repeat_of(session, form.client_uuid, by)
+        if known is None:
+            raise
+        return known, False
+    return visit, True
 
 
 def new_visit(
@@ -160,19 +170,6 @@ def repeat_of(session: Session, client_uuid: str, by: User) -> Visit | None:
     if known is not None and known.recorded_by_id != by.id:
         raise Invalid({"client_uuid": N_("The form is out of date: open it again.")})
     return known
-
-
-def _committed(session: Session, visit: Visit, client_uuid: str, by: User) -> tuple[Visit, bool]:
-    """Two submits racing: the loser's insert fails on the UUID and it answers the winner's."""
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        known = repeat_of(session, client_uuid, by)
-        if known is None:
-            raise
-        return known, False
-    return visit, True
 
 
 def _check_references(session: Session, steps: Iterable[StepValues]) -> None:

@@ -143,6 +143,38 @@ def test_visits_recorded_offline_survive_a_reload_and_reach_the_server_once(
         expect(page.locator("[data-sync-problems] li")).to_have_count(0)
 
 
+def test_a_busy_server_keeps_the_visits_waiting_and_they_go_when_it_says(
+    page: Page, live_server, home
+):
+    open_visit_form(page, live_server, home)
+    page.context.set_offline(True)
+    record_offline(page, "王芳在家")
+    page.locator("[data-record-another]").click()
+    record_offline(page, "第二次没人在家", reached=False)
+    waiting(page, 2)
+
+    answers = []
+
+    def busy_once(route):
+        if answers:
+            answers.append("sent")
+            return route.continue_()
+        answers.append("busy")
+        route.fulfill(status=503, headers={"Retry-After": "2"}, json={"detail": "稍后再试"})
+
+    page.context.route("**/api/v1/visits", busy_once)
+    with page.expect_response("**/api/v1/visits"):
+        page.context.set_offline(False)
+    expect(page.locator("#sync-status")).to_have_attribute("aria-busy", "false")
+    waiting(page, 2)  # kept, and not refused: the server said when to come back
+    expect(page.locator("[data-sync-problems] li")).to_have_count(0)
+    assert answers == ["busy"]  # the round stopped: the next visit was not sent into the rush
+    screenshot(page, "offline-server-busy")
+    waiting(page, 0)  # two seconds later, long before the next minute's round
+    assert answers == ["busy", "sent", "sent"]
+    assert visits_on(home) == 2
+
+
 def test_a_token_the_server_no_longer_accepts_is_renewed_from_the_signed_in_session(
     page: Page, live_server, home
 ):
