@@ -22,8 +22,8 @@ from starlette.routing import compile_path
 from starlette.types import Scope
 
 from app.core.config import get_settings
-from app.core.deployment import DeploymentCheck
 from app.core.db import busy, write_turn
+from app.core.deployment import DeploymentCheck
 from app.core.i18n import N_, gettext_for
 from app.core.middleware import (
     BodyLimitMiddleware,
