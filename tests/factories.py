@@ -159,3 +159,29 @@ def raise_reported(session: Session, person, **fields):
     )
     session.add(change)
     return change
+
+
+def mother_and_son(session: Session, address: str, username: str = "mei") -> dict[str, int]:
+    """A two-person household on a member's worklist: 王芳, 46, pays the 200 tier of the
+    resident pension (5 years so far); her son 王小军, 26, pays nothing yet."""
+    home = household(session, "瓦窑村", address=address)
+    assign(session, home, username)
+    her = person(
+        session,
+        home,
+        name="王芳",
+        id_number=id_number(born="19800101", order=124),
+        insurance_status="resident",
+        resident_tier="200",
+        years_paid="5",
+        relation="head",
+    )
+    son = person(
+        session,
+        home,
+        name="王小军",
+        id_number=id_number(born="20000302", order=135),
+        insurance_status="none",
+        relation="child",
+    )
+    return {"household": home.id, "her": her.id, "son": son.id}

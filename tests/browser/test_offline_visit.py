@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.core.db import get_engine
 from app.models import Calculation, Outcome, Visit, VisitPerson, VisitStep
 from tests.browser.conftest import screenshot, screenshot_on_failure, sign_in, wait_until_kept
-from tests.factories import assign, household, id_number, person
+from tests.factories import mother_and_son
 
 pytestmark = pytest.mark.browser
 
@@ -25,26 +25,7 @@ def browser_context_args(browser_context_args):
 def home(live_server) -> dict:
     """瓦窑村7号, Mei's: 王芳 pays the 200 tier; her son 王小军 pays nothing yet."""
     with Session(get_engine()) as session:
-        made = household(session, "瓦窑村", address="瓦窑村7号")
-        assign(session, made, "mei")
-        her = person(
-            session,
-            made,
-            name="王芳",
-            id_number=id_number(born="19800101", order=124),
-            insurance_status="resident",
-            resident_tier="200",
-            relation="head",
-        )
-        son = person(
-            session,
-            made,
-            name="王小军",
-            id_number=id_number(born="20000302", order=135),
-            insurance_status="none",
-            relation="child",
-        )
-        return {"household": made.id, "her": her.id, "son": son.id}
+        return mother_and_son(session, "瓦窑村7号")
 
 
 def stored(model, *where):

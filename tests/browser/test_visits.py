@@ -8,37 +8,17 @@ from sqlmodel import Session, func, select
 from app.core.db import get_engine
 from app.models import Outcome, Visit
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import assign, household, id_number, person
+from tests.factories import assign, household, id_number, mother_and_son, person
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def wang(live_server):
-    """瓦窑村3号, Mei's: 王芳, 46, pays the 200 tier of the resident pension; her son 王小军,
-    26, pays nothing yet. The migrations seed published leaflets."""
+    """瓦窑村3号, Mei's: 王芳 and her son (the migrations seed published leaflets)."""
     with Session(get_engine()) as session:
-        home = household(session, "瓦窑村", address="瓦窑村3号")
-        assign(session, home, "mei")
-        made = person(
-            session,
-            home,
-            name="王芳",
-            id_number=id_number(born="19800101", order=124),
-            insurance_status="resident",
-            resident_tier="200",
-            years_paid="5",
-            relation="head",
-        )
-        son = person(
-            session,
-            home,
-            name="王小军",
-            id_number=id_number(born="20000302", order=135),
-            insurance_status="none",
-            relation="child",
-        )
-        return {"person": made.id, "son": son.id, "household": home.id}
+        made = mother_and_son(session, "瓦窑村3号")
+        return {"person": made["her"], "son": made["son"], "household": made["household"]}
 
 
 def no_sideways_scroll(page: Page) -> bool:
