@@ -19,7 +19,7 @@ from app.domain.codes import ChangeStatus, OutcomeCode, RegionLevel
 from app.domain.metrics import Period
 from app.domain.visits import OutcomeForm, StepForm
 from app.models import EnrolmentChange, Household, Person, Region, Team
-from app.services import assignments, enrolment, households, work_metrics
+from app.services import assignments, enrolment, households, scope, work_metrics
 from app.services.regions import subtree_ids
 from app.services.visits import eligible_condition
 from app.services.worklists import three_ones_conditions
@@ -456,7 +456,9 @@ def test_the_summaries_equal_a_live_count_as_things_change(db, city, frozen):
         )
         households.update_person(db, someone, form, someone.version, by=user_named(db, "alice"))
         households.mark_verified(db, chance.choice(homes), by=lee)
-        moved = [home.id for home in chance.sample(homes, 3)]
+        # A lead hands on households of their own region (others are refused, 404).
+        theirs = db.exec(select(Household).where(scope.visible_households(db, lee))).all()
+        moved = [home.id for home in chance.sample(theirs, 3)]
         assignments.assign(db, moved, factories.user_id(db, "ming"), by=lee)
         frozen.now += work_metrics.SETTLE
         assert 0 < work_metrics.refresh(db, clock.today()) < len(homes)  # only what changed
