@@ -155,8 +155,16 @@ def _card_ticked(request, session, user, household, record, visit, on_visit_page
         recording = visit_views.Recording.on_visit(visit)
     else:
         recording = visit_views.Recording.on_household(household)
-    context = visit_views.card_context(session, household, record.id, visit, user, recording)
-    context |= {"saved": "calculation", "saved_calculation": saved, "refused": None}
+    context = visit_views.card_context(
+        session,
+        household,
+        record.id,
+        visit,
+        user,
+        recording,
+        saved="calculation",
+        saved_calculation=saved,
+    )
     return render(request, "visits/person_card.html", context)
 
 

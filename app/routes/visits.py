@@ -244,10 +244,11 @@ def _card(request, session, user, visit: Visit, person_text: str, *, saved=None,
 
 def _card_answer(request, session, user, household, visit, recording, person_text, saved, refused):
     person_id = whole_number(person_text)
-    context = visit_views.card_context(session, household, person_id or 0, visit, user, recording)
+    context = visit_views.card_context(
+        session, household, person_id or 0, visit, user, recording, saved=saved, refused=refused
+    )
     if context["p"] is None:
         raise HTTPException(404)
-    context |= {"saved": saved, "refused": refused}
     status = 422 if refused else 200
     return render(request, "visits/person_card.html", context, status_code=status)
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.core import clock
 from app.domain.codes import ChangeStatus
 from app.domain.visits import FURTHEST_FOLLOW_UP, NotDue, Progress, follow_up_presets
-from app.models import Household, LeafletVersion, Outcome, User, Visit, VisitStep
+from app.models import Calculation, Household, LeafletVersion, Outcome, User, Visit, VisitStep
 from app.services import household_visit, households, leaflets, scope, visits
 from app.services.households import PersonView
 from app.services.parameters import tiers_on_offer
@@ -171,11 +171,19 @@ def card_context(
     visit: Visit | None,
     user: User,
     recording: Recording,
+    *,
+    saved: str | None = None,
+    refused: object = None,
+    saved_calculation: Calculation | None = None,
 ) -> dict:
-    """What visits/person_card.html needs to answer one person's card; on the household page
-    with its visit bar, sent out of band (the visit may have just started)."""
+    """What visits/person_card.html needs to answer one person's card: what was just saved
+    (and the calculation, for its sheet) or refused; on the household page with its visit
+    bar, sent out of band (the visit may have just started)."""
     facts = visits.contact_facts(session, [household.id]).get(household.id)
     return {
+        "saved": saved,
+        "refused": refused,
+        "saved_calculation": saved_calculation,
         "p": person_card(session, household, person_id, visit),
         "household": household,
         "visit": visit,
